@@ -1,0 +1,39 @@
+"""The shape every KPI computation returns: one row per (kpi, segment).
+
+``value`` is null when the KPI's denominator is zero (never 0, never an error);
+``n`` is the size of the KPI's base.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+METRIC_SCHEMA = pl.Schema(
+    {"kpi": pl.String(), "segment": pl.String(), "value": pl.Float64(), "n": pl.Int64()}
+)
+
+ALL = "all"
+
+
+def empty_rows() -> pl.DataFrame:
+    return pl.DataFrame(schema=METRIC_SCHEMA)
+
+
+def conform(frame: pl.LazyFrame) -> pl.LazyFrame:
+    """Select and cast the four metric columns, in order."""
+    return frame.select(
+        pl.col("kpi").cast(pl.String),
+        pl.col("segment").cast(pl.String),
+        pl.col("value").cast(pl.Float64),
+        pl.col("n").cast(pl.Int64),
+    )
+
+
+def segment_label(dim: str, value_col: str = "dim_value") -> pl.Expr:
+    """``"dim=value"`` for a segmented row; a null dimension value reads ``dim=(none)``."""
+    return pl.format("{}={}", pl.lit(dim), pl.col(value_col).cast(pl.String).fill_null("(none)"))
+
+
+def safe_div(numerator: pl.Expr, denominator: pl.Expr) -> pl.Expr:
+    """numerator / denominator, null when the denominator is zero or null."""
+    return pl.when(denominator != 0).then(numerator / denominator).otherwise(None)
