@@ -122,6 +122,10 @@ class Period:
     def end_utc(self) -> datetime:
         return self.end.astimezone(timezone.utc)
 
+    def months_before_start_utc(self, count: int) -> datetime:
+        """Local midnight ``count`` months before ``start``, in UTC (a look-back window's start)."""
+        return _local_midnight(self.first_month - count, self.tz).astimezone(timezone.utc)
+
     def contains(self, instant: datetime) -> bool:
         return self.start <= _aware(instant) < self.end
 

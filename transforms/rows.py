@@ -6,6 +6,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import polars as pl
 
 METRIC_SCHEMA = pl.Schema(
@@ -37,3 +39,38 @@ def segment_label(dim: str, value_col: str = "dim_value") -> pl.Expr:
 def safe_div(numerator: pl.Expr, denominator: pl.Expr) -> pl.Expr:
     """numerator / denominator, null when the denominator is zero or null."""
     return pl.when(denominator != 0).then(numerator / denominator).otherwise(None)
+
+
+def segment_frames(frame: pl.LazyFrame, dims: Sequence[str], aggs: Sequence[pl.Expr]) -> list[pl.LazyFrame]:
+    """``aggs`` over the whole frame (segment "all") and per value of each of ``dims``.
+
+    Each returned frame has a ``segment`` column plus one column per aggregation;
+    ``dims`` name columns of ``frame``.
+    """
+    overall = frame.select(pl.lit(ALL).alias("segment"), *aggs)
+    per_dim = [
+        frame.group_by(pl.col(dim).alias("dim_value"))
+        .agg(*aggs)
+        .select(segment_label(dim).alias("segment"), pl.exclude("dim_value"))
+        for dim in dims
+    ]
+    return [overall, *per_dim]
+
+
+def kpi_rows(aggregated: Sequence[pl.LazyFrame], kpi: str, value: pl.Expr, n: pl.Expr) -> pl.LazyFrame:
+    """Metric rows of one KPI from ``segment_frames`` output.
+
+    The "all" row is always kept; a segment row only when its base is non-empty (n >= 1).
+    """
+    rows = pl.concat(
+        [
+            frame.select(
+                pl.lit(kpi).alias("kpi"),
+                pl.col("segment"),
+                value.cast(pl.Float64).alias("value"),
+                n.cast(pl.Int64).alias("n"),
+            )
+            for frame in aggregated
+        ]
+    )
+    return rows.filter((pl.col("segment") == ALL) | (pl.col("n") >= 1))

@@ -1,0 +1,63 @@
+"""The monthly flow: one period end to end. It only orchestrates; every step is
+one function of the application package (scorecard.pipeline, scorecard.report)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+
+from scorecard import pipeline
+from scorecard.config import Settings, load_settings
+from scorecard.store import MetricStore
+from transforms.periods import Period
+
+# Frames are large: never hash them for caching, never persist them as results.
+_task = task(cache_policy=NO_CACHE, persist_result=False)
+
+
+@task(cache_policy=NO_CACHE, persist_result=False, retries=2, retry_delay_seconds=[5, 30])
+def pull_and_read(settings: Settings, period: Period, run: pipeline.RunPaths):
+    return pipeline.pull_and_read(settings, period, run.root)
+
+
+validate = _task(pipeline.validate_inputs)
+compute = _task(pipeline.compute)
+compare = _task(pipeline.compare_with_history)
+render = _task(pipeline.render_report)
+
+
+@_task
+def store_period(store: MetricStore, period: Period, rows, run: pipeline.RunPaths) -> int:
+    return store.replace_period(period.label, rows, run.run_id)
+
+
+@flow(name="monthly-scorecard", log_prints=True)
+def monthly_scorecard(
+    period: str | None = None,
+    config: str | None = None,
+    source: str | None = None,
+    send: bool = True,
+) -> str:
+    """Pull → validate → compute → store → render (→ email) one period; returns the PDF path."""
+    settings = load_settings(config)
+    if source:
+        settings = settings.with_source_folder(Path(source))
+    target = pipeline.resolve_period(settings, period)
+    store = MetricStore(settings.store.path)
+    run = pipeline.new_run(settings, target)
+    store.start_run(run.run_id, target.label, pipeline.code_version())
+    try:
+        manifest, read = pull_and_read(settings, target, run)
+        outcome = validate(settings, target, read, run.root)
+        pipeline.raise_if_critical(outcome)
+        rows = compute(settings, target, outcome.clean)
+        compared = compare(settings, target, rows, store)
+        store_period(store, target, compared, run)
+        pdf = render(settings, target, run, compared, manifest, read, outcome)
+    except Exception as exc:
+        store.finish_run(run.run_id, "failed", error=pipeline.error_line(exc))
+        raise
+    store.finish_run(run.run_id, "succeeded", input_checksums=pipeline.checksums(manifest), report_path=str(pdf))
+    return str(pdf)

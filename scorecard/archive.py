@@ -1,0 +1,149 @@
+"""The run archive: every pulled file, unchanged, with its checksum.
+
+Pulling copies each source file into ``<run_dir>/archive/<entity>/`` before
+anything reads it. Archived names are content-addressed
+(``<sha256 prefix>-<original name>``), written with a no-clobber link and made
+read-only, so an existing archive file is never overwritten or changed. Readers
+open the archived copy, never the source, after checking its checksum again.
+A JSON manifest per run lists what was pulled from where.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import stat
+import tempfile
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import BinaryIO
+
+from pydantic import BaseModel, ConfigDict
+
+from scorecard.errors import InputError
+
+ARCHIVE_FOLDER = "archive"
+MANIFEST_NAME = "manifest.json"
+_CHUNK = 1 << 20
+_UNSAFE_NAME_CHARS = re.compile(r"[^\w.\-]+")
+
+
+class ArchivedFile(BaseModel):
+    """One pulled file: where it came from and where its unchanged copy is."""
+
+    model_config = ConfigDict(frozen=True)
+
+    entity: str
+    source_uri: str  # credentials stripped
+    name: str  # the original file name, as the user knows it
+    archived: str  # path relative to the run folder
+    size: int
+    sha256: str
+    pulled_at: str  # ISO 8601, UTC
+
+
+class Manifest(BaseModel):
+    """What one run pulled. ``run_dir`` is where the archive lives (not written to JSON)."""
+
+    period: str
+    files: list[ArchivedFile]
+    run_dir: Path
+
+    def for_entity(self, entity: str) -> list[ArchivedFile]:
+        return [f for f in self.files if f.entity == entity]
+
+    def path_of(self, entry: ArchivedFile) -> Path:
+        return self.run_dir / entry.archived
+
+    def save(self) -> Path:
+        """Write ``<run_dir>/archive/manifest.json`` (atomically) and return its path."""
+        target = self.run_dir / ARCHIVE_FOLDER / MANIFEST_NAME
+        target.parent.mkdir(parents=True, exist_ok=True)
+        text = self.model_dump_json(indent=2, exclude={"run_dir"})
+        with tempfile.NamedTemporaryFile("w", dir=target.parent, delete=False, suffix=".tmp") as tmp:
+            tmp.write(text)
+        os.replace(tmp.name, target)
+        return target
+
+    @classmethod
+    def load(cls, run_dir: Path) -> "Manifest":
+        text = (run_dir / ARCHIVE_FOLDER / MANIFEST_NAME).read_text(encoding="utf-8")
+        return cls.model_validate_json(text, context=None).model_copy(update={"run_dir": run_dir})
+
+    @classmethod
+    def model_validate_json(cls, json_data, **kwargs):  # type: ignore[override]
+        """Read a manifest written by :meth:`save` (which has no ``run_dir``)."""
+        import json
+
+        data = json.loads(json_data)
+        data.setdefault("run_dir", ".")
+        return cls.model_validate(data)
+
+
+def archive_stream(
+    run_dir: Path, entity: str, source_uri: str, name: str, stream: BinaryIO
+) -> ArchivedFile:
+    """Copy ``stream`` unchanged into the archive, hashing it on the way; return its entry."""
+    folder = run_dir / ARCHIVE_FOLDER / entity
+    folder.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    size = 0
+    with tempfile.NamedTemporaryFile("wb", dir=folder, delete=False, suffix=".part") as tmp:
+        while chunk := stream.read(_CHUNK):
+            tmp.write(chunk)
+            digest.update(chunk)
+            size += len(chunk)
+    sha256 = digest.hexdigest()
+    target = folder / f"{sha256[:16]}-{safe_name(name)}"
+    try:
+        os.link(tmp.name, target)  # fails if the target exists: never overwrite
+    except FileExistsError:
+        if file_sha256(target) != sha256:
+            raise InputError(
+                str(target), "an archived file with this name holds other content",
+                "use a new run folder; the archive is never overwritten",
+            ) from None
+    finally:
+        os.unlink(tmp.name)
+    os.chmod(target, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
+    return ArchivedFile(
+        entity=entity,
+        source_uri=source_uri,
+        name=name,
+        archived=str(target.relative_to(run_dir)),
+        size=size,
+        sha256=sha256,
+        pulled_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+    )
+
+
+def archive_file(run_dir: Path, entity: str, source: Path) -> ArchivedFile:
+    """Archive a local file (opened read-only; the source is never touched)."""
+    with source.open("rb") as stream:
+        return archive_stream(run_dir, entity, str(source.resolve()), source.name, stream)
+
+
+def verified_path(manifest: Manifest, entry: ArchivedFile) -> Path:
+    """The archived copy of ``entry``, after checking it still has its pulled checksum."""
+    path = manifest.path_of(entry)
+    if not path.is_file() or file_sha256(path) != entry.sha256:
+        raise InputError(
+            entry.archived, "archived file is missing or changed since it was pulled",
+            "pull the period again into a new run folder",
+        )
+    return path
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        while chunk := stream.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def safe_name(name: str) -> str:
+    """A file name safe for the archive folder (no separators, no control characters)."""
+    cleaned = _UNSAFE_NAME_CHARS.sub("_", name.replace("/", "_").replace("\\", "_")).strip("._")
+    return cleaned or "file"

@@ -1,0 +1,1 @@
+"""Cross-check of the Polars KPI engine against an independent DuckDB SQL implementation."""
