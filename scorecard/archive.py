@@ -11,11 +11,12 @@ A JSON manifest per run lists what was pulled from where.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import stat
 import tempfile
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import BinaryIO
 
@@ -67,18 +68,10 @@ class Manifest(BaseModel):
         return target
 
     @classmethod
-    def load(cls, run_dir: Path) -> "Manifest":
-        text = (run_dir / ARCHIVE_FOLDER / MANIFEST_NAME).read_text(encoding="utf-8")
-        return cls.model_validate_json(text, context=None).model_copy(update={"run_dir": run_dir})
-
-    @classmethod
-    def model_validate_json(cls, json_data, **kwargs):  # type: ignore[override]
-        """Read a manifest written by :meth:`save` (which has no ``run_dir``)."""
-        import json
-
-        data = json.loads(json_data)
-        data.setdefault("run_dir", ".")
-        return cls.model_validate(data)
+    def load(cls, run_dir: Path) -> Manifest:
+        """Read the manifest that :meth:`save` wrote into ``run_dir``."""
+        data = json.loads((run_dir / ARCHIVE_FOLDER / MANIFEST_NAME).read_text(encoding="utf-8"))
+        return cls.model_validate({**data, "run_dir": run_dir})
 
 
 def archive_stream(
@@ -114,7 +107,7 @@ def archive_stream(
         archived=str(target.relative_to(run_dir)),
         size=size,
         sha256=sha256,
-        pulled_at=datetime.now(timezone.utc).isoformat(timespec="seconds"),
+        pulled_at=datetime.now(UTC).isoformat(timespec="seconds"),
     )
 
 

@@ -128,6 +128,7 @@ class EmailSettings(Section):
     security: Literal["plain", "starttls", "ssl"] = "plain"
     username: str | None = None
     password_env: str = "SCORECARD_SMTP_PASSWORD"  # the NAME of the variable, never the secret
+    password_block: str | None = None  # or the name of a Prefect Secret block
     sender: str = "scorecard@localhost"
     recipients: list[str] = []
 

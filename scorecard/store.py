@@ -44,6 +44,14 @@ CREATE TABLE IF NOT EXISTS period_runs (
     report_path     VARCHAR,
     error           VARCHAR
 );
+CREATE TABLE IF NOT EXISTS deliveries (
+    period          VARCHAR NOT NULL,
+    recipient       VARCHAR NOT NULL,
+    report_checksum VARCHAR NOT NULL,
+    sent_at         TIMESTAMPTZ NOT NULL,
+    message_id      VARCHAR NOT NULL,
+    PRIMARY KEY (period, recipient, report_checksum)
+);
 """
 
 METRIC_COLUMNS = ("period", "kpi", "segment", "value", "n", "status", "run_id")
@@ -152,6 +160,31 @@ class MetricStore:
                 "report_path = ?, error = ? WHERE run_id = ?",
                 [status, _now(), json.dumps(input_checksums or {}, sort_keys=True), report_path, error, run_id],
             )
+
+    # --- deliveries ledger ------------------------------------------------------------
+    def was_delivered(self, period: str, recipient: str, report_checksum: str) -> bool:
+        with self._connect() as con:
+            found = con.execute(
+                "SELECT 1 FROM deliveries WHERE period = ? AND recipient = ? AND report_checksum = ?",
+                [period, recipient, report_checksum],
+            ).fetchone()
+        return found is not None
+
+    def record_delivery(self, period: str, recipient: str, report_checksum: str, message_id: str) -> None:
+        with self._connect() as con:
+            con.execute(
+                "INSERT OR REPLACE INTO deliveries VALUES (?, ?, ?, ?, ?)",
+                [period, recipient, report_checksum, _now(), message_id],
+            )
+
+    def deliveries(self, period: str | None = None) -> list[tuple]:
+        query = "SELECT period, recipient, report_checksum, sent_at, message_id FROM deliveries"
+        params: list[str] = []
+        if period is not None:
+            query += " WHERE period = ?"
+            params.append(period)
+        with self._connect() as con:
+            return con.execute(query + " ORDER BY sent_at", params).fetchall()
 
     def runs(self, period: str | None = None) -> list[RunRecord]:
         query = "SELECT * FROM period_runs"

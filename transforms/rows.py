@@ -6,9 +6,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import polars as pl
+
+from transforms.catalogue import BY_ID
 
 METRIC_SCHEMA = pl.Schema(
     {"kpi": pl.String(), "segment": pl.String(), "value": pl.Float64(), "n": pl.Int64()}
@@ -41,36 +43,48 @@ def safe_div(numerator: pl.Expr, denominator: pl.Expr) -> pl.Expr:
     return pl.when(denominator != 0).then(numerator / denominator).otherwise(None)
 
 
-def segment_frames(frame: pl.LazyFrame, dims: Sequence[str], aggs: Sequence[pl.Expr]) -> list[pl.LazyFrame]:
-    """``aggs`` over the whole frame (segment "all") and per value of each of ``dims``.
+def rollup(frame: pl.LazyFrame, dims: Sequence[str], measures: Sequence[pl.Expr]) -> pl.LazyFrame:
+    """Additive ``measures`` (counts, sums) for segment "all" and per value of each of ``dims``.
 
-    Each returned frame has a ``segment`` column plus one column per aggregation;
-    ``dims`` name columns of ``frame``.
+    Columns: ``dim`` ("all" or the dimension), ``segment`` ("all" or "dim=value"), the measures.
+    The finest groups (all ``dims`` together) are aggregated once and then re-summed, so
+    the source frame is read by one aggregation. The "all" row exists even for an empty frame.
     """
-    overall = frame.select(pl.lit(ALL).alias("segment"), *aggs)
-    per_dim = [
-        frame.group_by(pl.col(dim).alias("dim_value"))
-        .agg(*aggs)
-        .select(segment_label(dim).alias("segment"), pl.exclude("dim_value"))
-        for dim in dims
-    ]
-    return [overall, *per_dim]
-
-
-def kpi_rows(aggregated: Sequence[pl.LazyFrame], kpi: str, value: pl.Expr, n: pl.Expr) -> pl.LazyFrame:
-    """Metric rows of one KPI from ``segment_frames`` output.
-
-    The "all" row is always kept; a segment row only when its base is non-empty (n >= 1).
-    """
-    rows = pl.concat(
-        [
-            frame.select(
-                pl.lit(kpi).alias("kpi"),
-                pl.col("segment"),
-                value.cast(pl.Float64).alias("value"),
-                n.cast(pl.Int64).alias("n"),
+    fine = frame.group_by(*dims).agg(*measures) if dims else frame.select(*measures)
+    totals = pl.all().exclude(*dims).sum()
+    parts = [fine.select(pl.lit(ALL).alias("dim"), pl.lit(ALL).alias("segment"), totals)]
+    for dim in dims:
+        parts.append(
+            fine.group_by(pl.col(dim).alias("dim_value"))
+            .agg(totals)
+            .select(
+                pl.lit(dim).alias("dim"),
+                segment_label(dim).alias("segment"),
+                pl.exclude("dim_value"),
             )
-            for frame in aggregated
-        ]
+        )
+    return pl.concat(parts)
+
+
+def metric_rows(
+    rolled: pl.LazyFrame, metrics: Mapping[str, tuple[pl.Expr, pl.Expr]]
+) -> pl.LazyFrame:
+    """Rows (kpi, segment, value, n) from a :func:`rollup`; ``metrics`` maps KPI id -> (value, n).
+
+    Each KPI keeps its "all" row, and a segment row for the dims the catalogue gives it
+    when its base is non-empty (n >= 1).
+    """
+    dim = pl.col("dim")
+    columns = [
+        pl.when(dim.is_in([ALL, *BY_ID[kpi].dims]) & ((dim == ALL) | (n >= 1)))
+        .then(pl.struct(value.cast(pl.Float64).alias("value"), n.cast(pl.Int64).alias("n")))
+        .alias(kpi)
+        for kpi, (value, n) in metrics.items()
+    ]
+    return (
+        rolled.select("segment", *columns)
+        .unpivot(index="segment", variable_name="kpi", value_name="metric")
+        .drop_nulls("metric")
+        .unnest("metric")
+        .select("kpi", "segment", "value", "n")
     )
-    return rows.filter((pl.col("segment") == ALL) | (pl.col("n") >= 1))

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import polars as pl
 
 from scorecard.demo_data.frames import canonical, ids, labels, timestamps
 from scorecard.demo_data.sampling import count_active, lognormal, pick_active
-from scorecard.demo_data.timeline import MONTH_S, NEVER, SEASON, SHOPPING_PATTERN, US, Calendar, seconds
+from scorecard.demo_data.timeline import (
+    MONTH_S,
+    MONTHLY_GROWTH,
+    NEVER,
+    SHOPPING_PATTERN,
+    US,
+    Calendar,
+    seconds,
+)
 from transforms.schema import ORDER_STATUSES
 
 # Per segment code: b2c, b2b, vip, and no segment recorded.
@@ -34,7 +43,7 @@ class CustomerBase:
     churned: np.ndarray  # NEVER while still a customer at the end of the data
     segment: np.ndarray  # code into SEGMENT_NAMES
 
-    @property
+    @cached_property
     def ids(self) -> pl.Series:
         return ids("C", len(self.created))
 
@@ -57,7 +66,7 @@ def make_customers(rng: np.random.Generator, cal: Calendar, tickets_per_month: i
     old_churned = cal.start + _lifetime(rng, old_segment)
 
     mean_churn = float(SEGMENT_SHARE @ MONTHLY_CHURN)
-    signups = cal.sample(rng, start_size * (mean_churn + 0.01) * cal.volume_shape, SHOPPING_PATTERN)
+    signups = cal.sample(rng, start_size * (mean_churn + MONTHLY_GROWTH) * cal.volume_shape, SHOPPING_PATTERN)
     new_segment = rng.choice(len(SEGMENT_SHARE), size=len(signups.at), p=SEGMENT_SHARE)
     new_churned = signups.at + _lifetime(rng, new_segment)
 
@@ -75,10 +84,8 @@ def make_customers(rng: np.random.Generator, cal: Calendar, tickets_per_month: i
 
 def make_orders(rng: np.random.Generator, cal: Calendar, base: CustomerBase) -> pl.DataFrame:
     """Orders of active customers: evenings and weekends, a December peak; some refunded or cancelled."""
-    mid_month = (cal.month_bounds[:-1] + cal.month_bounds[1:]) // 2
-    active = count_active(base.created, base.churned, mid_month)
-    calendar_month = np.array([p.first_month % 12 for p in cal.months])
-    per_month = active * ORDERS_PER_CUSTOMER_MONTH * SEASON[calendar_month]
+    active = count_active(base.created, base.churned, cal.midpoints)
+    per_month = active * ORDERS_PER_CUSTOMER_MONTH * cal.season
     placed = cal.sample(rng, per_month, SHOPPING_PATTERN)
     buyer = pick_active(rng, base.created, base.churned, placed.at, weight=ORDER_WEIGHT[base.segment])
     found = buyer >= 0

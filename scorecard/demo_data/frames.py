@@ -36,8 +36,8 @@ def take(values: pl.Series, index: np.ndarray) -> pl.Series:
 
 
 def labels(names: Sequence[str | None], codes: np.ndarray) -> pl.Series:
-    """``names[code]`` for each code; a ``None`` name gives null."""
-    return pl.Series(list(names), dtype=pl.String).gather(codes)
+    """``names[code]`` for each code; code -1 and a ``None`` name give null."""
+    return take(pl.Series(list(names), dtype=pl.String), codes)
 
 
 def canonical(entity: str, columns: Mapping[str, Column]) -> pl.DataFrame:

@@ -77,7 +77,7 @@ class Calendar:
     day_weekday: np.ndarray  # (D,) ISO weekday of each day
 
     @classmethod
-    def build(cls, last: Period, months: int) -> "Calendar":
+    def build(cls, last: Period, months: int) -> Calendar:
         periods = tuple(last.trailing(months))
         month_bounds = np.array(
             [_epoch_us(p.start) for p in periods] + [_epoch_us(last.end)], dtype=np.int64
@@ -110,16 +110,25 @@ class Calendar:
         return np.arange(count) / max(count - 1, 1)
 
     @property
+    def midpoints(self) -> np.ndarray:
+        """The middle instant of each month."""
+        return (self.month_bounds[:-1] + self.month_bounds[1:]) // 2
+
+    @property
+    def season(self) -> np.ndarray:
+        """Each month's seasonal factor (:data:`SEASON` of its calendar month)."""
+        return SEASON[[p.first_month % 12 for p in self.months]]
+
+    @property
     def volume_shape(self) -> np.ndarray:
         """Relative volume of each month (seasonality times slow growth), mean 1."""
-        calendar_month = np.array([p.first_month % 12 for p in self.months])
-        growth = (1 + MONTHLY_GROWTH) ** np.arange(len(self.months))
-        shape = SEASON[calendar_month] * growth
+        shape = self.season * (1 + MONTHLY_GROWTH) ** np.arange(len(self.months))
         return shape / shape.mean()
 
-    def month_of(self, at: np.ndarray) -> np.ndarray:
-        """Month index of each instant (instants must lie inside the range)."""
-        return np.searchsorted(self.month_bounds, at, side="right") - 1
+    def any_time_in(self, rng: np.random.Generator, month: np.ndarray) -> np.ndarray:
+        """A uniformly random whole second inside each given month."""
+        length_s = (self.month_bounds[month + 1] - self.month_bounds[month]) // US
+        return self.month_bounds[month] + rng.integers(0, length_s) * US
 
     def sample(self, rng: np.random.Generator, per_month: np.ndarray, pattern: DailyPattern) -> Instants:
         """Poisson-many instants a day: ``per_month`` expected per month, spread by ``pattern``."""
@@ -145,11 +154,6 @@ class Calendar:
 def seconds(values: np.ndarray) -> np.ndarray:
     """Durations in seconds (floats) as whole microsecond offsets, at least one second."""
     return np.maximum(np.rint(values), 1).astype(np.int64) * US
-
-
-def later(at: np.ndarray, offset: np.ndarray) -> np.ndarray:
-    """``at + offset``, keeping :data:`NEVER` as it is."""
-    return at + np.where(at == NEVER, 0, offset)
 
 
 def _epoch_us(instant: datetime) -> int:

@@ -7,12 +7,19 @@ Russian reader always sees "12 345,6" while an English one sees "12,345.6".
 from __future__ import annotations
 
 import math
+import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from babel import Locale
 from babel.dates import format_date, format_skeleton
-from babel.numbers import format_currency, format_decimal, get_currency_symbol
+from babel.numbers import (
+    format_compact_currency,
+    format_compact_decimal,
+    format_currency,
+    format_decimal,
+    get_currency_symbol,
+)
 
 from scorecard.report.model import Language
 from transforms.catalogue import Unit
@@ -71,15 +78,20 @@ class LocaleFormat:
         return pattern.replace("#,##0", number)
 
     def money(self, value: float | None) -> str:
-        """Whole units from 1,000 up (a revenue), kopecks/cents below (an average check)."""
+        """"48,25 млн ₽" from a million up, whole units from 1,000, kopecks/cents below."""
         if is_missing(value):
             return DASH
-        decimals = 0 if abs(value) >= 1000 else 2
-        text = format_currency(
-            value, self.currency, format=self._currency_pattern(decimals),
-            locale=self._locale, currency_digits=False,
-        )
-        return text.replace("-", MINUS)
+        if abs(value) >= 1_000_000:
+            text = format_compact_currency(
+                value, self.currency, locale=self._locale, fraction_digits=2
+            )
+        else:
+            decimals = 0 if abs(value) >= 1000 else 2
+            text = format_currency(
+                value, self.currency, format=self._currency_pattern(decimals),
+                locale=self._locale, currency_digits=False,
+            )
+        return self._space_letter_symbol(text).replace("-", MINUS)
 
     # --- KPI values and their changes ---------------------------------------------
     def kpi_value(self, unit: Unit, value: float | None) -> str:
@@ -109,6 +121,18 @@ class LocaleFormat:
             return DASH
         relative = (value - reference) / abs(reference) * 100
         return self._signed(relative, self.percent(abs(relative), 1))
+
+    def tick(self, unit: Unit, value: float) -> str:
+        """A short axis label: "12,3 млн", "85 %", "4,25"."""
+        if abs(value) >= 10_000:
+            text = format_compact_decimal(
+                value, format_type="short", locale=self._locale, fraction_digits=1
+            )
+            return text.replace("-", MINUS)
+        if unit == "pct":
+            return self.percent(value, 0 if float(value).is_integer() else 1)
+        decimals = next(d for d in (0, 1, 2) if round(value, d) == round(value, 2))
+        return self.number(value, decimals)
 
     # --- periods and dates --------------------------------------------------------
     def period(self, period: Period) -> str:
@@ -143,17 +167,17 @@ class LocaleFormat:
 
     # --- helpers ------------------------------------------------------------------
     def _currency_pattern(self, decimals: int) -> str:
-        """The locale's currency pattern with ``decimals`` digits.
-
-        A letter symbol ("RUB" in English) gets a no-break space next to the number, as
-        CLDR's alphaNextToNumber rule asks: "RUB 12,345", not "RUB12,345".
-        """
+        """The locale's currency pattern with ``decimals`` digits."""
         pattern = self._locale.currency_formats["standard"].pattern.split(";")[0]
-        pattern = pattern.replace("0.00", "0" + ("." + "0" * decimals if decimals else ""))
+        return pattern.replace("0.00", "0" + ("." + "0" * decimals if decimals else ""))
+
+    def _space_letter_symbol(self, text: str) -> str:
+        """A letter symbol ("RUB" in English) gets a no-break space before the number, as
+        CLDR's alphaNextToNumber rule asks: "RUB 12,345", not "RUB12,345"."""
         symbol = get_currency_symbol(self.currency, locale=self._locale)
-        if symbol[:1].isalpha():
-            pattern = pattern.replace("¤#", f"¤{NBSP}#").replace("0¤", f"0{NBSP}¤")
-        return pattern
+        if not symbol[:1].isalpha():
+            return text
+        return re.sub(rf"{re.escape(symbol)}(?=[\d-])", symbol + NBSP, text)
 
     @staticmethod
     def _signed(value: float, magnitude_text: str) -> str:

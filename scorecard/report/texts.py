@@ -50,6 +50,14 @@ DIM_TITLES: dict[str, dict[Language, str]] = {
     "customer_segment": {"ru": "Сегмент клиентов", "en": "Customer segment"},
 }
 
+# "by channel": how a chart title names the dimension it breaks a KPI down by.
+DIM_BY: dict[str, dict[Language, str]] = {
+    "channel": {"ru": "по каналам", "en": "by channel"},
+    "cjm_stage": {"ru": "по этапам пути клиента", "en": "by journey stage"},
+    "team": {"ru": "по командам", "en": "by team"},
+    "customer_segment": {"ru": "по сегментам клиентов", "en": "by customer segment"},
+}
+
 # Known dimension values; anything else (teams, customer segments) is printed as given.
 SEGMENT_VALUES: dict[str, dict[str, dict[Language, str]]] = {
     "channel": {
@@ -122,9 +130,10 @@ LABELS: dict[str, dict[Language, str]] = {
     },
     "low_sample_mark": {"ru": "мало ответов", "en": "small sample"},
     "low_sample_note": {
-        "ru": "«мало ответов» — выборка меньше порога: показатель не оценивается цветом.",
-        "en": "\u201csmall sample\u201d: fewer responses than the threshold, so the KPI is "
-              "not colour-rated.",
+        "ru": "«мало ответов» и † — ответов меньше порога выборки: значение не оценивается "
+              "цветом.",
+        "en": "\u201csmall sample\u201d and \u2020: fewer responses than the sample threshold, "
+              "so the value is not colour-rated.",
     },
     "kpi": {"ru": "Показатель", "en": "KPI"},
     "value": {"ru": "Значение", "en": "Value"},
@@ -138,7 +147,7 @@ LABELS: dict[str, dict[Language, str]] = {
     "previous_value": {"ru": "было", "en": "was"},
     "breakdowns": {"ru": "Разрезы", "en": "Breakdowns"},
     "trend_chart": {"ru": "{kpi}: последние 12 периодов", "en": "{kpi}: last 12 periods"},
-    "bars_chart": {"ru": "{kpi} — {dim}", "en": "{kpi} by {dim_lower}"},
+    "bars_chart": {"ru": "{kpi} {by}", "en": "{kpi} {by}"},
     "chart_target": {"ru": "цель", "en": "target"},
     "comments": {"ru": "Что пишут клиенты", "en": "What customers say"},
     "quality": {"ru": "Качество данных", "en": "Data quality"},

@@ -1,0 +1,92 @@
+"""Read a rendered PDF back before it counts as done: fail closed on anything suspicious."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from scorecard.report.errors import ReportCheckFailed
+from scorecard.report.model import Language
+from scorecard.report.texts import LEVEL_TITLES
+from transforms.catalogue import LEVELS
+
+MAX_BYTES = 5 * 1024 * 1024
+MIN_REPORT_PAGES = 8  # cover, summary, four levels, data quality, glossary
+
+# Signs of a value or a template that leaked through unformatted.
+_LEAKS = (
+    (re.compile(r"\bnan\b", re.IGNORECASE), '"nan"'),
+    (re.compile(r"\bNone\b"), '"None"'),
+    (re.compile(r"\{\{|\{%"), "a template tag"),
+)
+
+
+@dataclass(frozen=True)
+class PdfCheck:
+    """What the read-back found in a PDF that passed."""
+
+    path: Path
+    pages: int
+    size_bytes: int
+    titles: tuple[str, ...]
+
+
+def check_pdf(path: Path, *, language: Language, min_pages: int = MIN_REPORT_PAGES) -> PdfCheck:
+    """Check an executive report: pages, the four level sections, no leaks, under 5 MB."""
+    titles = tuple(LEVEL_TITLES[level][language] for level in LEVELS)
+    return verify_pdf(path, min_pages=min_pages, titles=titles)
+
+
+def verify_pdf(path: Path, *, min_pages: int, titles: Sequence[str]) -> PdfCheck:
+    """Check any report PDF: each of ``titles`` must be a bookmark and appear in the text."""
+    # Imported here: pypdf (with cryptography) takes ~1 s to import, which the rendering
+    # subprocess, importing this package, should not pay.
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    name = path.name
+    if not path.is_file():
+        raise ReportCheckFailed(f"{name}: the PDF was not written")
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise ReportCheckFailed(
+            f"{name}: {size / 1024 / 1024:.1f} MB is over the {MAX_BYTES // 1024 // 1024} MB limit "
+            "— mail systems drop large attachments; shorten the report"
+        )
+    try:
+        reader = PdfReader(path)
+        pages = len(reader.pages)
+        text = _normalise(" ".join(page.extract_text() or "" for page in reader.pages))
+        bookmarks = {_normalise(title) for title in _outline_titles(reader.outline)}
+        attachments = list(reader.attachments)
+    except (PyPdfError, ValueError, KeyError) as exc:
+        raise ReportCheckFailed(f"{name}: the PDF cannot be read back ({exc})") from None
+    if pages < min_pages:
+        raise ReportCheckFailed(f"{name}: {pages} page(s), expected at least {min_pages}")
+    for title in titles:
+        wanted = _normalise(title)
+        if wanted not in bookmarks or wanted not in text:
+            raise ReportCheckFailed(f"{name}: the section {title!r} is missing")
+    for pattern, what in _LEAKS:
+        if pattern.search(text):
+            raise ReportCheckFailed(f"{name}: the text contains {what}; a value was not formatted")
+    if attachments:
+        raise ReportCheckFailed(f"{name}: the PDF embeds file(s) {', '.join(attachments)}")
+    return PdfCheck(path=path, pages=pages, size_bytes=size, titles=tuple(titles))
+
+
+def _outline_titles(outline: list) -> list[str]:
+    """Every bookmark title, nested levels included."""
+    titles: list[str] = []
+    for item in outline:
+        if isinstance(item, list):
+            titles.extend(_outline_titles(item))
+        else:
+            titles.append(str(item.title))
+    return titles
+
+
+def _normalise(text: str) -> str:
+    return " ".join(text.split())

@@ -1,0 +1,83 @@
+"""The rules GX cannot express on one table, in Polars: duplicates, references, period data.
+
+Each function takes the checked rows of an entity (with their input row number in
+``ROW``) and returns a Failure, or None when the rule holds.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping
+
+import polars as pl
+
+from scorecard.validation.failure import Failure, rows
+from scorecard.validation.suites import Rule
+from transforms.base import in_period
+from transforms.periods import Period
+
+ROW = "_row_number"
+
+
+def duplicates(checked: pl.DataFrame, rule: Rule, max_share: float) -> Failure | None:
+    """Rows repeating an id already seen (the first one stays).
+
+    Up to ``max_share`` of the checked rows they are a row rule (quarantined);
+    above it the file cannot be trusted: the rule becomes a critical file rule.
+    """
+    column = rule.column
+    repeats = checked.filter(pl.col(column).is_not_null() & ~pl.col(column).is_first_distinct())
+    if repeats.is_empty():
+        return None
+    share = repeats.height / checked.height
+    if share <= max_share:
+        return Failure(rule, column, repeats.height, rows=tuple(repeats.get_column(ROW).to_list()))
+    stopping = dataclasses.replace(rule, scope="file", severity="critical")
+    detail = (
+        f"{rows(repeats.height)} with a repeated id ({share:.1%} of {rows(checked.height)} checked; "
+        f"tolerated {max_share:.1%})"
+    )
+    return Failure(stopping, column, repeats.height, detail=detail)
+
+
+def references(checked: pl.DataFrame, rule: Rule, frames: Mapping[str, pl.DataFrame]) -> Failure | None:
+    """Rows whose ``column`` is set but names no row of ``entity`` (by its ``target`` column)."""
+    column, target = rule.kwargs["column"], rule.kwargs["target"]
+    named = checked.get_column(column).drop_nulls().unique()
+    existing = frames[rule.kwargs["entity"]].filter(pl.col(target).is_in(named.implode())).get_column(target)
+    dangling = checked.filter(pl.col(column).is_not_null() & ~pl.col(column).is_in(existing.implode()))
+    return _row_failure(rule, dangling)
+
+
+def not_before_reference(checked: pl.DataFrame, rule: Rule, frames: Mapping[str, pl.DataFrame]) -> Failure | None:
+    """Rows whose ``column`` is earlier than ``target`` of the row they name through ``via``.
+
+    The referenced entity is matched on its ``key`` column; its first row per key counts.
+    """
+    column, via, key, target = (rule.kwargs[name] for name in ("column", "via", "key", "target"))
+    named = checked.get_column(via).drop_nulls().unique()
+    referenced = (
+        frames[rule.kwargs["entity"]]
+        .filter(pl.col(key).is_in(named.implode()))
+        .unique(subset=key, keep="first", maintain_order=True)
+        .select(pl.col(key).alias(via), pl.col(target).alias("_referenced_at"))
+    )
+    early = checked.join(referenced, on=via, how="inner").filter(pl.col(column) < pl.col("_referenced_at"))
+    return _row_failure(rule, early)
+
+
+def rows_in_period(frame: pl.DataFrame, rule: Rule, period: Period) -> Failure | None:
+    """The export has at least one row whose ``column`` falls in ``period``."""
+    column = rule.kwargs["column"]
+    inside = frame.select(in_period(column, period.start_utc, period.end_utc).sum()).item()
+    if inside:
+        return None
+    detail = f"no row has {column} in {period.label} ({rows(frame.height)} in the export)"
+    return Failure(rule, column, 0, detail=detail)
+
+
+def _row_failure(rule: Rule, failing: pl.DataFrame) -> Failure | None:
+    if failing.is_empty():
+        return None
+    numbers = tuple(sorted(failing.get_column(ROW).to_list()))
+    return Failure(rule, rule.kwargs["column"], len(numbers), rows=numbers)

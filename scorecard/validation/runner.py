@@ -1,0 +1,169 @@
+"""validate(): every entity's suite over the period's rows, into one ValidationOutcome.
+
+Per entity: pick the rows that can count in the period (window.py), run the
+suite's GX expectations on them (gx_runner.py), settle duplicates and run the
+cross-entity and period checks in Polars (checks.py), then quarantine and
+summarise (outcome.py).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from scorecard.errors import ConfigError
+from scorecard.validation import checks
+from scorecard.validation.failure import Failure
+from scorecard.validation.outcome import ValidationOutcome, combine, entity_outcome
+from scorecard.validation.settings import ValidationSettings
+from scorecard.validation.suites import UNIQUE, Rule, Suite, load_suite
+from scorecard.validation.window import window
+from transforms.periods import Period
+from transforms.schema import REQUIRED_ENTITIES
+
+log = logging.getLogger(__name__)
+
+
+def validate(
+    frames: Mapping[str, pl.DataFrame],
+    period: Period,
+    settings: ValidationSettings,
+    *,
+    files: Mapping[str, str] | None = None,
+    docs_dir: Path | None = None,
+) -> ValidationOutcome:
+    """Validate the canonical frames of one period; ``files`` names each entity's file in messages."""
+    absent = [entity for entity in REQUIRED_ENTITIES if entity not in frames]
+    if absent:
+        raise ValueError(f"validate needs every required entity; missing: {', '.join(absent)}")
+    suites = {entity: load_suite(settings.suites_dir, entity) for entity in frames}
+    _check_period_rules(suites, settings)
+    parameters = suite_parameters(settings)
+    write_docs = settings.write_data_docs and docs_dir is not None
+
+    outcomes = {}
+    docs_batches = []
+    for entity, frame in frames.items():
+        started = time.perf_counter()
+        suite = suites[entity]
+        checked = _rows_to_check(entity, frame, period, frames, settings)
+        expectations = _runnable(suite.expectations, frame)
+        table = _to_pandas(checked)
+        failures = _run_gx(entity, expectations, table, parameters, checked, settings)
+        failures += _run_checks(suite, frame, checked, frames, period, settings)
+        file = (files or {}).get(entity, entity)
+        outcomes[entity] = entity_outcome(entity, file, frame, failures)
+        log.info(
+            "validated %s: %d of %d rows checked in %.2f s",
+            entity, checked.height, frame.height, time.perf_counter() - started,
+            extra={"entity": entity, "rows": frame.height, "checked": checked.height,
+                   "seconds": time.perf_counter() - started},
+        )
+        if write_docs:
+            docs_batches.append((entity, expectations, table))
+
+    if write_docs:
+        from scorecard.validation.gx_runner import write_data_docs
+
+        write_data_docs(docs_batches, parameters, docs_dir)
+    return combine(outcomes)
+
+
+def suite_parameters(settings: ValidationSettings) -> dict[str, Any]:
+    """Values the suite files refer to as ``{"$PARAMETER": name}``."""
+    parameters: dict[str, Any] = {"channels": list(settings.channels), "currencies": [settings.currency]}
+    for survey, (low, high) in settings.survey_scales.items():
+        parameters[f"{survey}_min"] = low
+        parameters[f"{survey}_max"] = high
+    return parameters
+
+
+def _check_period_rules(suites: Mapping[str, Suite], settings: ValidationSettings) -> None:
+    for entity in settings.require_period_data:
+        if entity in suites and not suites[entity].check("rows_in_period"):
+            raise ConfigError(
+                f"validation.require_period_data names {entity}, but {suites[entity].path} has no "
+                "rows_in_period check — add one or remove the entity from the setting"
+            )
+
+
+def _rows_to_check(
+    entity: str,
+    frame: pl.DataFrame,
+    period: Period,
+    frames: Mapping[str, pl.DataFrame],
+    settings: ValidationSettings,
+) -> pl.DataFrame:
+    """The rows of the period's window, each with its input row number in ``checks.ROW``."""
+    numbered = frame.with_row_index(checks.ROW)
+    rows = window(entity, frame, period, frames.get("survey_responses"), settings.orders_lookback_months)
+    return numbered if rows is None else numbered.filter(rows)
+
+
+def _runnable(rules: tuple[Rule, ...], frame: pl.DataFrame) -> list[Rule]:
+    """Rules whose columns the frame has (the column-set rule reports the others)."""
+    present = set(frame.columns)
+    return [rule for rule in rules if set(rule.columns) <= present]
+
+
+def _to_pandas(checked: pl.DataFrame):
+    """The checked rows as pandas (GX has no Polars engine), indexed by input row number."""
+    table = checked.drop(checks.ROW).to_pandas()
+    table.index = checked.get_column(checks.ROW).to_numpy()
+    return table
+
+
+def _run_gx(
+    entity: str,
+    rules: list[Rule],
+    table,
+    parameters: dict[str, Any],
+    checked: pl.DataFrame,
+    settings: ValidationSettings,
+) -> list[Failure]:
+    """GX failures, with a failed uniqueness rule settled by the duplicate-share check."""
+    from scorecard.validation.gx_runner import run_expectations
+
+    failures = []
+    for failure in run_expectations(entity, rules, table, parameters):
+        if failure.rule.type == UNIQUE:
+            settled = checks.duplicates(checked, failure.rule, settings.max_duplicate_share)
+            failures.extend([settled] if settled else [])
+        else:
+            failures.append(failure)
+    return failures
+
+
+def _run_checks(
+    suite: Suite,
+    frame: pl.DataFrame,
+    checked: pl.DataFrame,
+    frames: Mapping[str, pl.DataFrame],
+    period: Period,
+    settings: ValidationSettings,
+) -> list[Failure]:
+    present = set(frame.columns)
+    results: list[Failure | None] = []
+    for rule in suite.checks:
+        target_entity = rule.kwargs.get("entity")
+        if not set(rule.columns) <= present:
+            continue
+        if target_entity is not None and not _has_columns(frames[target_entity], rule):
+            continue
+        if rule.type == "references":
+            results.append(checks.references(checked, rule, frames))
+        elif rule.type == "not_before_reference":
+            results.append(checks.not_before_reference(checked, rule, frames))
+        elif suite.entity in settings.require_period_data:
+            results.append(checks.rows_in_period(frame, rule, period))
+    return [failure for failure in results if failure is not None]
+
+
+def _has_columns(target: pl.DataFrame, rule: Rule) -> bool:
+    """The referenced entity has the columns a check reads (else its own column-set rule fails)."""
+    return all(rule.kwargs[name] in target.columns for name in ("target", "key") if name in rule.kwargs)

@@ -1,0 +1,134 @@
+"""Pulling tables and queries from a real PostgreSQL server (a throwaway cluster)."""
+
+from __future__ import annotations
+
+import logging
+
+import polars as pl
+import psycopg
+import pytest
+from polars.testing import assert_frame_equal
+
+from scorecard.errors import ConfigError, InputError
+from scorecard.sources import SourcesSettings, pull, read_entities
+from transforms.periods import Period
+
+from .conftest import PG_PASSWORD
+from .exports import CANONICAL_CSV, assert_archive_intact, assert_one_line, write_exports
+
+OCTOBER = Period.parse("2026-10")
+TABLES = {
+    "customers": "customer_id text, created_at timestamptz, churned_at timestamptz, segment text",
+    "orders": "order_id text, customer_id text, ordered_at timestamptz, amount numeric(12,2), currency text, "
+              "status text",
+    "agents": "agent_id text, team text, hired_at timestamptz, left_at timestamptz",
+    "trainings": "agent_id text, completed_at timestamptz, hours double precision, course text",
+    "survey_responses": "response_id text, survey text, score smallint, submitted_at timestamptz, "
+                        "customer_id text, ticket_id text, agent_id text, channel text, comment text",
+    "helpdesk.tickets": "ticket_id text, customer_id text, channel text, created_at timestamptz, "
+                        "first_response_at timestamptz, resolved_at timestamptz, agent_id text, team text, "
+                        "category text, cjm_stage text, is_complaint boolean, contacts integer, "
+                        "reopens integer, handle_seconds bigint, internal_note text",
+}
+TICKETS_QUERY = (
+    "SELECT * FROM helpdesk.tickets WHERE created_at >= %(period_start)s AND created_at < %(period_end)s "
+    "AND category NOT LIKE 'test%%' ORDER BY ticket_id"
+)
+
+
+@pytest.fixture(scope="module")
+def database(postgres_server):
+    """The canonical exports loaded into tables by PostgreSQL's own CSV parser, plus an older ticket."""
+    with psycopg.connect(postgres_server.url(), autocommit=True) as connection:
+        connection.execute("DROP SCHEMA IF EXISTS helpdesk CASCADE; CREATE SCHEMA helpdesk")
+        for table, columns in TABLES.items():
+            connection.execute(f"DROP TABLE IF EXISTS {table}; CREATE TABLE {table} ({columns})")
+            entity = table.split(".")[-1]
+            names = ", ".join(c.split()[0] for c in columns.split(", ") if c.split()[0] != "internal_note")
+            with connection.cursor().copy(f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv, HEADER)") as copy:
+                copy.write(CANONICAL_CSV[entity].encode())
+        connection.execute(
+            "INSERT INTO helpdesk.tickets (ticket_id, channel, created_at, is_complaint, contacts, reopens, category)"
+            " VALUES ('T0', 'chat', '2026-09-30T23:59:59Z', false, 1, 0, 'x'),"
+            " ('T9', 'chat', '2026-10-09T10:00:00Z', false, 1, 0, 'test run')"
+        )
+    return postgres_server
+
+
+def pg_settings(**entities) -> SourcesSettings:
+    return SourcesSettings.model_validate({"kind": "postgres", "tickets": {"query": TICKETS_QUERY}, **entities})
+
+
+def test_tables_and_a_period_query_read_like_the_csv_exports(database, tmp_path, monkeypatch, caplog):
+    monkeypatch.setenv("SCORECARD_DATABASE_URL", database.url())
+    caplog.set_level(logging.DEBUG, logger="scorecard")
+    settings = pg_settings()
+    manifest = pull(settings, OCTOBER, tmp_path / "run")
+    from_db = read_entities(manifest, settings)
+
+    folder_settings = SourcesSettings.for_folder(write_exports(tmp_path / "csv"))
+    from_csv = read_entities(pull(folder_settings, OCTOBER, tmp_path / "csv-run"), folder_settings)
+    # T0 is before October (UTC) and T9 a test ticket: the query leaves both out.
+    for entity, frame in from_csv.frames.items():
+        assert_frame_equal(from_db.frames[entity], frame)
+    assert "costs" not in from_db.frames  # no costs table: an optional entity is absent
+    assert from_db.problems.is_empty()
+
+    uris = {e.entity: e.source_uri for e in manifest.files}
+    assert uris["customers"] == f"postgresql://127.0.0.1:{database.port}/postgres?table=customers"
+    assert uris["tickets"].startswith(f"postgresql://127.0.0.1:{database.port}/postgres?query=sha256:")
+    assert_archive_intact(manifest, {})
+    manifest_text = (tmp_path / "run" / "archive" / "manifest.json").read_text()
+    assert PG_PASSWORD not in manifest_text and PG_PASSWORD not in caplog.text
+
+
+def test_the_archive_holds_the_exact_rows_read(database, tmp_path, monkeypatch):
+    monkeypatch.setenv("SCORECARD_DATABASE_URL", database.url())
+    manifest = pull(pg_settings(), OCTOBER, tmp_path / "run")
+    archived = pl.read_parquet(manifest.path_of(manifest.for_entity("tickets")[0]))
+    with psycopg.connect(database.url()) as connection:
+        cursor = connection.execute(
+            TICKETS_QUERY, {"period_start": OCTOBER.start_utc, "period_end": OCTOBER.end_utc}
+        )
+        rows = cursor.fetchall()
+    assert archived.columns[-1] == "internal_note"  # every column read, extra ones too
+    assert archived.rows() == rows
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("wrong-password", "cannot read from PostgreSQL (OperationalError: connection failed:"),
+        ("malformed", "cannot read from PostgreSQL (ProgrammingError: missing \"=\" after"),
+    ],
+)
+def test_connection_failures_never_show_the_password(database, tmp_path, monkeypatch, url, message):
+    urls = {
+        "wrong-password": database.url(password=PG_PASSWORD + "x"),
+        "malformed": database.url().replace("postgresql://", "postgresql//"),
+    }
+    monkeypatch.setenv("SCORECARD_DATABASE_URL", urls[url])
+    with pytest.raises(InputError) as caught:
+        pull(pg_settings(), OCTOBER, tmp_path / "run")
+    text = str(caught.value)
+    assert message in text
+    assert PG_PASSWORD not in text and urls[url] not in text
+    assert caught.value.__cause__ is None and caught.value.__suppress_context__
+    assert_one_line(text)
+
+
+def test_a_missing_table_and_a_missing_url(database, tmp_path, monkeypatch):
+    monkeypatch.setenv("SCORECARD_DATABASE_URL", database.url())
+    with pytest.raises(InputError, match=r"\?table=crm.agents: table not found — create it or set"):
+        pull(pg_settings(agents={"table": "crm.agents"}), OCTOBER, tmp_path / "run")
+
+    monkeypatch.delenv("SCORECARD_DATABASE_URL")
+    with pytest.raises(ConfigError, match="environment variable SCORECARD_DATABASE_URL is not set"):
+        pull(pg_settings(), OCTOBER, tmp_path / "run2")
+
+
+def test_the_url_comes_from_the_named_variable(database, tmp_path, monkeypatch):
+    monkeypatch.setenv("CRM_DB", database.url())
+    settings = pg_settings(postgres={"url_env": "CRM_DB"})
+    frames = read_entities(pull(settings, OCTOBER, tmp_path / "run"), settings).frames
+    assert frames["tickets"]["ticket_id"].to_list() == ["T1", "T2"]
