@@ -12,9 +12,11 @@ benchmarks/data/ (shared with benchmarks/metric_engine.py):
 - ``one-month``: every row in the period itself (2026-03), the worst case for
   the period window: all tickets are checked.
 
-The child loads the frames, warms Great Expectations up on a 1,000-ticket slice
-(the import and context cost seconds once per process), then times one
-``validate``. Per-entity seconds come from the runner's log records. Prints a
+The child loads the frames (RSS after load), warms Great Expectations up on the
+first 1,000 rows of each entity (the import and context cost seconds once per
+process; RSS after warm-up), then times one ``validate``: wall and CPU seconds,
+and the peak RSS during it (Linux VmHWM, reset just before; it includes the
+input frames, which stay resident). Per-entity seconds come from the runner's log records. Prints a
 table and writes benchmarks/results/validation.json.
 """
 
@@ -23,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import platform
 import resource
 import subprocess
@@ -61,6 +64,17 @@ def _rss_mb() -> float:
     return pages * resource.getpagesize() / 1e6
 
 
+def _reset_peak_rss() -> None:
+    """Start a new peak-RSS measurement (Linux: clear_refs 5 resets VmHWM)."""
+    Path("/proc/self/clear_refs").write_text("5")
+
+
+def _peak_rss_mb() -> float:
+    """Peak resident memory since the last reset, in MB (VmHWM of /proc/self/status)."""
+    line = next(line for line in Path("/proc/self/status").read_text().splitlines() if line.startswith("VmHWM"))
+    return int(line.split()[1]) * 1024 / 1e6
+
+
 class _EntityTimes(logging.Handler):
     def __init__(self) -> None:
         super().__init__()
@@ -82,21 +96,24 @@ def measure(folder: Path) -> dict:
     frames = {entity: pl.read_parquet(folder / f"{entity}.parquet") for entity in ENTITIES}
     period = Period.parse(PERIOD)
     settings = ValidationSettings()
-    warm = {**frames, "tickets": frames["tickets"].head(1000)}
-    validate(warm, period, settings)
     rss_loaded = _rss_mb()
+    validate({entity: frame.head(1000) for entity, frame in frames.items()}, period, settings)
+    rss_warm = _rss_mb()
+    _reset_peak_rss()
 
     times = _EntityTimes()
     logger = logging.getLogger("scorecard.validation.runner")
     logger.addHandler(times)
     logger.setLevel(logging.INFO)
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     outcome = validate(frames, period, settings)
-    seconds = time.perf_counter() - started
+    seconds, cpu_seconds = time.perf_counter() - started, time.process_time() - cpu_started
 
     rows = {entity: frame.height for entity, frame in frames.items()}
     return {
         "seconds": round(seconds, 3),
+        "cpu_seconds": round(cpu_seconds, 3),
+        "load_average_1min": round(os.getloadavg()[0], 2),
         "rows": rows,
         "rows_per_s_all": round(sum(rows.values()) / seconds),
         "entity_seconds": times.seconds,
@@ -105,7 +122,9 @@ def measure(folder: Path) -> dict:
         "quarantined": outcome.quarantine.height,
         "critical": outcome.critical,
         "rss_after_load_mb": round(rss_loaded),
-        "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        "rss_after_warm_up_mb": round(rss_warm),
+        "peak_rss_mb": round(_peak_rss_mb()),
+        "process_peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "input_mb": round(sum(frame.estimated_size() for frame in frames.values()) / 1e6),
     }
 
@@ -123,15 +142,16 @@ def run_case(tickets: int, seed: int, scenario: str) -> dict:
 
 
 def print_table(cases: list[dict]) -> None:
-    header = f"{'scenario':<10} {'tickets':>10} {'all rows':>10} {'validate s':>10} {'tickets s':>9} " \
-             f"{'tickets rows/s':>14} {'peak RSS MB':>11} {'input MB':>8}"
-    print(header)
+    header = f"{'scenario':<10} {'tickets':>10} {'all rows':>10} {'validate s':>10} {'cpu s':>6} " \
+             f"{'tickets s':>9} {'tickets rows/s':>14} {'RSS loaded':>10} {'RSS warm':>8} {'peak RSS':>8} {'load':>5}"
+    print(header + "   (RSS in MB)")
     for case in cases:
         ticket_s = case["entity_seconds"]["tickets"]
         print(
             f"{case['scenario']:<10} {case['tickets']:>10,} {sum(case['rows'].values()):>10,} "
-            f"{case['seconds']:>10.2f} {ticket_s:>9.2f} {case['entity_rows_per_s']['tickets']:>14,} "
-            f"{case['peak_rss_mb']:>11,} {case['input_mb']:>8,}"
+            f"{case['seconds']:>10.2f} {case['cpu_seconds']:>6.2f} {ticket_s:>9.2f} "
+            f"{case['entity_rows_per_s']['tickets']:>14,} {case['rss_after_load_mb']:>10,} "
+            f"{case['rss_after_warm_up_mb']:>8,} {case['peak_rss_mb']:>8,} {case['load_average_1min']:>5.1f}"
         )
     for case in cases:
         per_entity = ", ".join(
@@ -162,8 +182,6 @@ def main() -> None:
 
 
 def _cpus() -> int:
-    import os
-
     return os.cpu_count() or 0
 
 

@@ -28,6 +28,7 @@ ARCHIVE_FOLDER = "archive"
 MANIFEST_NAME = "manifest.json"
 _CHUNK = 1 << 20
 _UNSAFE_NAME_CHARS = re.compile(r"[^\w.\-]+")
+_CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class ArchivedFile(BaseModel):
@@ -62,7 +63,9 @@ class Manifest(BaseModel):
         target = self.run_dir / ARCHIVE_FOLDER / MANIFEST_NAME
         target.parent.mkdir(parents=True, exist_ok=True)
         text = self.model_dump_json(indent=2, exclude={"run_dir"})
-        with tempfile.NamedTemporaryFile("w", dir=target.parent, delete=False, suffix=".tmp") as tmp:
+        with tempfile.NamedTemporaryFile(
+            "w", dir=target.parent, delete=False, suffix=".tmp"
+        ) as tmp:
             tmp.write(text)
         os.replace(tmp.name, target)
         return target
@@ -94,7 +97,8 @@ def archive_stream(
     except FileExistsError:
         if file_sha256(target) != sha256:
             raise InputError(
-                str(target), "an archived file with this name holds other content",
+                str(target),
+                "an archived file with this name holds other content",
                 "use a new run folder; the archive is never overwritten",
             ) from None
     finally:
@@ -102,8 +106,8 @@ def archive_stream(
     os.chmod(target, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
     return ArchivedFile(
         entity=entity,
-        source_uri=source_uri,
-        name=name,
+        source_uri=one_line(source_uri),
+        name=one_line(name),
         archived=str(target.relative_to(run_dir)),
         size=size,
         sha256=sha256,
@@ -122,7 +126,8 @@ def verified_path(manifest: Manifest, entry: ArchivedFile) -> Path:
     path = manifest.path_of(entry)
     if not path.is_file() or file_sha256(path) != entry.sha256:
         raise InputError(
-            entry.archived, "archived file is missing or changed since it was pulled",
+            entry.archived,
+            "archived file is missing or changed since it was pulled",
             "pull the period again into a new run folder",
         )
     return path
@@ -134,6 +139,11 @@ def file_sha256(path: Path) -> str:
         while chunk := stream.read(_CHUNK):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+def one_line(text: str) -> str:
+    """``text`` with control characters (newlines, NUL) shown as ``?``: safe in messages and logs."""
+    return _CONTROL_CHARS.sub("?", text)
 
 
 def safe_name(name: str) -> str:

@@ -28,6 +28,10 @@ NPS_MOE = "customer.nps_moe"
 SAMPLE_BASED_KPIS = [kpi.id for kpi in KPIS if kpi.sample_based]
 
 KEYS = ["kpi", "segment"]
+ADDED_COLUMNS = [
+    "prev_value", "prev_n", "yoy_value", "baseline_value", "trend", "change_prev",
+    "significant", "low_sample", "target", "direction", "status",
+]  # fmt: skip
 HISTORY_SCHEMA = pl.Schema(
     {
         "period": pl.String(),
@@ -74,47 +78,23 @@ def compare(
     """
     rows = _all_periods(current, history, period)
     previous = period.previous().label
-    compared = (
-        current.join(
-            _values_at(rows, previous, "prev_value", "prev_n"),
-            on=KEYS,
-            how="left",
-            maintain_order="left",
-        )
-        .join(
-            _values_at(rows, period.year_ago().label, "yoy_value"),
-            on=KEYS,
-            how="left",
-            maintain_order="left",
-        )
-        .join(_baseline_values(rows, baseline), on=KEYS, how="left", maintain_order="left")
-        .join(_trend(current, rows, period), on=KEYS, how="left", maintain_order="left")
-        .join(
-            _nps_margins(rows, period.label, previous), on=KEYS, how="left", maintain_order="left"
-        )
-        .join(_targets_frame(targets), on="kpi", how="left", maintain_order="left")
+    lookups = [
+        _values_at(rows, previous, "prev_value", "prev_n"),
+        _values_at(rows, period.year_ago().label, "yoy_value"),
+        _baseline_values(rows, baseline),
+        _trend(current, rows, period),
+        _nps_margins(rows, period.label, previous),
+    ]
+    compared = current
+    for lookup in lookups:
+        compared = compared.join(lookup, on=KEYS, how="left", maintain_order="left")
+    low_sample = pl.col("kpi").is_in(SAMPLE_BASED_KPIS) & (pl.col("n") < min_sample)
+    return (
+        compared.join(_targets_frame(targets), on="kpi", how="left", maintain_order="left")
         .with_columns((pl.col("value") - pl.col("prev_value")).alias("change_prev"))
-        .with_columns(
-            _significant().alias("significant"),
-            (pl.col("kpi").is_in(SAMPLE_BASED_KPIS) & (pl.col("n") < min_sample)).alias(
-                "low_sample"
-            ),
-        )
+        .with_columns(_significant().alias("significant"), low_sample.alias("low_sample"))
         .with_columns(_status().alias("status"))
-    )
-    return compared.select(
-        *current.columns,
-        "prev_value",
-        "prev_n",
-        "yoy_value",
-        "baseline_value",
-        "trend",
-        "change_prev",
-        "significant",
-        "low_sample",
-        "target",
-        "direction",
-        "status",
+        .select(*current.columns, *ADDED_COLUMNS)
     )
 
 

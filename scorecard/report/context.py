@@ -17,7 +17,7 @@ from scorecard.report.metric_view import MetricRow, read_metric_rows
 from scorecard.report.model import DataQuality, InputFile, QuarantinedRows, ReportMeta
 from scorecard.report.sections import breakdown_tables, index_segments, level_charts
 from scorecard.report.summary import HEADLINE_KPIS, improvements, missed_targets, status_counts
-from scorecard.report.texts import LEVEL_LEADS, LEVEL_TITLES, STATUS_TEXT, labels
+from scorecard.report.texts import ENTITY_TITLES, LEVEL_LEADS, LEVEL_TITLES, STATUS_TEXT, labels
 from scorecard.report.untrusted import plain_text
 from transforms.catalogue import BY_ID, KPIS, LEVELS, kpis_of
 
@@ -185,7 +185,7 @@ def _quality_view(quality: DataQuality, fmt: LocaleFormat) -> dict:
     return {
         "files": [
             {
-                "entity": plain_text(f.entity, 40),
+                "entity": _entity(f.entity, fmt),
                 "file": plain_text(f.file_name, 80),
                 "rows_read": fmt.count(f.rows_read),
                 "rows_quarantined": fmt.count(f.rows_quarantined),
@@ -196,9 +196,15 @@ def _quality_view(quality: DataQuality, fmt: LocaleFormat) -> dict:
         "total_read": fmt.count(sum(f.rows_read for f in files)),
         "total_quarantined": fmt.count(sum(f.rows_quarantined for f in files)),
         "quarantined": [
-            {"entity": plain_text(q.entity, 40), "rule": plain_text(q.rule, 160),
+            {"entity": _entity(q.entity, fmt), "rule": plain_text(q.rule, 160),
              "rows": fmt.count(q.rows)}
             for q in rules
         ],
         "warnings": [plain_text(w, 300) for w in quality.warnings],
     }
+
+
+def _entity(entity: str, fmt: LocaleFormat) -> str:
+    """A canonical entity in the report's language; anything else as printed text."""
+    known = ENTITY_TITLES.get(entity)
+    return known[fmt.language] if known else plain_text(entity, 40)

@@ -66,7 +66,7 @@ class LocaleFormat:
         text = format_decimal(value, format=pattern, locale=self._locale)
         return text.replace("-", MINUS)
 
-    def count(self, value: int | float | None) -> str:
+    def count(self, value: float | None) -> str:
         return self.number(value, 0)
 
     def percent(self, value: float | None, decimals: int = 1) -> str:

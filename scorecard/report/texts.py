@@ -76,6 +76,17 @@ SEGMENT_VALUES: dict[str, dict[str, dict[Language, str]]] = {
         "loyalty": {"ru": "Лояльность", "en": "Loyalty"},
     },
 }
+# The canonical entities (data contract), as the data-quality page names them.
+ENTITY_TITLES: dict[str, dict[Language, str]] = {
+    "customers": {"ru": "Клиенты", "en": "Customers"},
+    "orders": {"ru": "Заказы", "en": "Orders"},
+    "tickets": {"ru": "Обращения", "en": "Tickets"},
+    "agents": {"ru": "Операторы", "en": "Agents"},
+    "trainings": {"ru": "Обучение", "en": "Trainings"},
+    "survey_responses": {"ru": "Ответы на опросы", "en": "Survey responses"},
+    "costs": {"ru": "Затраты", "en": "Costs"},
+}
+
 NONE_SEGMENT: dict[Language, str] = {"ru": "(не указано)", "en": "(not set)"}
 
 STATUS_TEXT: dict[str, dict[Language, str]] = {

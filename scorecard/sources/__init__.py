@@ -1,7 +1,7 @@
 """Pull exports from their sources into the run archive, and read them as canonical frames.
 
-    manifest = pull(settings, period, run_dir)      # copy + checksum, nothing read yet
-    result = read_entities(manifest, settings)      # frames, problems, files
+manifest = pull(settings, period, run_dir)      # copy + checksum, nothing read yet
+result = read_entities(manifest, settings)      # frames, problems, files
 """
 
 from scorecard.archive import ArchivedFile, Manifest

@@ -20,145 +20,168 @@ from __future__ import annotations
 
 import polars as pl
 
-from scorecard.errors import ConfigError, InputError
+from scorecard.errors import InputError
 from scorecard.sources.tables import SOURCE_ROW
 from scorecard.sources.timestamps import local_to_utc, parse_timestamps
 from transforms.schema import CANONICAL, TIMESTAMP, Column
 
 POSITION = "__position"
 PROBLEMS_SCHEMA = pl.Schema(
-    {POSITION: pl.Int64(), SOURCE_ROW: pl.Int64(), "column": pl.String(),
-     "raw_value": pl.String(), "rule": pl.String()}
+    {
+        POSITION: pl.Int64(),
+        SOURCE_ROW: pl.Int64(),
+        "column": pl.String(),
+        "raw_value": pl.String(),
+        "rule": pl.String(),
+    }
 )
 TRUE_WORDS = ("true", "1", "yes", "да")
 FALSE_WORDS = ("false", "0", "no", "нет")
-RULES = {
-    "str": "NUL byte in value",
+NUL_RULE = "NUL byte in value"
+RULES = {  # what a value that cannot be read as the column's type broke
+    "str": NUL_RULE,  # any text is text, unless it holds a NUL byte
     "int": "unparseable integer",
     "float": "unparseable number",
     "bool": "unparseable boolean",
     "ts": "unparseable timestamp",
 }
 _NESTED = (pl.List, pl.Array, pl.Struct, pl.Object)
+_TEXT = "text:"  # a source value as stripped text (blank: null)
+_OK = "ok:"  # the canonical value (null: missing or unparseable)
 
 
 def to_canonical(
-    frame: pl.DataFrame, entity: str, file: str, *,
-    decimal: str = ".", scale: dict[str, float] | None = None, source_timezone: str = "UTC",
+    frame: pl.DataFrame,
+    entity: str,
+    file: str,
+    *,
+    decimal: str = ".",
+    scale: dict[str, float] | None = None,
+    source_timezone: str = "UTC",
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """The canonical frame of ``entity`` (contract order and types) and its parse problems.
 
     ``frame`` holds every canonical column (already renamed and value-mapped) plus
     ``POSITION`` and ``SOURCE_ROW``, which the problems frame refers to.
     """
-    scale = scale or {}
+    scale = scale or {}  # only number columns (checked by SourcesSettings)
     columns = CANONICAL[entity]
-    _check_scale(entity, columns, scale)
-    timestamp_text = [c for c in columns if c.type == "ts" and not _is_datetime(frame.schema[c.name])]
-    parsed = frame.select(
-        pl.col(POSITION), pl.col(SOURCE_ROW),
-        *(_raw_text(frame, c, file).alias(f"raw:{c.name}") for c in columns),
-        *(
-            _parse(c, frame.schema[c.name], decimal, scale.get(c.name), source_timezone).alias(c.name)
-            for c in columns
-            if c not in timestamp_text
-        ),
-    ).with_columns(
-        parse_timestamps(frame[c.name].cast(pl.String), source_timezone).alias(c.name) for c in timestamp_text
-    )
-    problems = pl.concat(
-        [
-            parsed.filter(_is_problem(c)).select(
-                pl.col(POSITION), pl.col(SOURCE_ROW), pl.lit(c.name).alias("column"),
-                pl.col(f"raw:{c.name}").alias("raw_value"),
-                pl.when(_has_nul(c)).then(pl.lit(RULES["str"])).otherwise(pl.lit(RULES[c.type]))
-                .alias("rule"),
-            )
-            for c in columns
-        ],
-        how="vertical",
-    ).sort(POSITION, maintain_order=True)
-    canonical = parsed.select(
-        pl.when(_has_nul(c)).then(None).otherwise(pl.col(c.name)).cast(c.dtype).alias(c.name)
+    as_text = {c.name for c in columns if _reads_as_text(c, frame.schema[c.name], file)}
+    cleaned = frame.with_columns(
+        _stripped(pl.col(c.name).cast(pl.String)).alias(_TEXT + c.name)
         for c in columns
+        if c.name in as_text
     )
-    return canonical, problems.cast(PROBLEMS_SCHEMA)
+    text_timestamps = [c for c in columns if c.type == "ts" and c.name in as_text]
+    parsed = (
+        cleaned.with_columns(
+            parse_timestamps(cleaned[_TEXT + c.name], source_timezone).alias(_OK + c.name)
+            for c in text_timestamps
+        )
+        .lazy()
+        .with_columns(
+            _parse(
+                c,
+                frame.schema[c.name],
+                c.name in as_text,
+                decimal,
+                scale.get(c.name),
+                source_timezone,
+            ).alias(_OK + c.name)
+            for c in columns
+            if c not in text_timestamps
+        )
+        .collect()
+    )
+    canonical = parsed.select(pl.col(_OK + c.name).cast(c.dtype).alias(c.name) for c in columns)
+    problems = pl.concat(
+        [_problems(parsed.lazy(), c, c.name in as_text) for c in columns], how="vertical"
+    )
+    return canonical, problems.sort(POSITION, maintain_order=True).collect().cast(PROBLEMS_SCHEMA)
 
 
-def _is_problem(column: Column) -> pl.Expr:
-    raw = pl.col(f"raw:{column.name}")
-    present = raw.is_not_null() & (raw.str.strip_chars() != "")
-    return present & (pl.col(column.name).is_null() | _has_nul(column))
+def _problems(parsed: pl.LazyFrame, column: Column, as_text: bool) -> pl.LazyFrame:
+    """The rows where ``column`` had a value but no canonical value came out of it."""
+    source = pl.col(_TEXT + column.name) if as_text else pl.col(column.name)
+    has_nul = source.str.contains("\x00", literal=True) if as_text else pl.lit(False)
+    return parsed.filter(source.is_not_null() & pl.col(_OK + column.name).is_null()).select(
+        pl.col(POSITION),
+        pl.col(SOURCE_ROW),
+        pl.lit(column.name).alias("column"),
+        source.cast(pl.String).alias("raw_value"),
+        pl.when(has_nul).then(pl.lit(NUL_RULE)).otherwise(pl.lit(RULES[column.type])).alias("rule"),
+    )
 
 
-def _has_nul(column: Column) -> pl.Expr:
-    return pl.col(f"raw:{column.name}").str.contains("\x00", literal=True).fill_null(False)
-
-
-def _raw_text(frame: pl.DataFrame, column: Column, file: str) -> pl.Expr:
-    dtype = frame.schema[column.name]
+def _reads_as_text(column: Column, dtype: pl.DataType, file: str) -> bool:
+    """Whether the source column is parsed from text (else converted from its own type)."""
     if isinstance(dtype, _NESTED):
-        raise InputError(file, f"holds {dtype} values, expected {column.type}",
-                         "map a plain column to it", column=column.name)
-    return pl.col(column.name).cast(pl.String)
+        raise InputError(
+            file,
+            f"holds {dtype} values, expected {column.type}",
+            "map a plain column to it",
+            column=column.name,
+        )
+    typed = {
+        "str": False,
+        "int": dtype.is_numeric(),
+        "float": dtype.is_numeric(),
+        "bool": dtype == pl.Boolean,
+        "ts": isinstance(dtype, (pl.Datetime, pl.Date)),
+    }
+    return not typed[column.type]
 
 
-def _parse(column: Column, dtype: pl.DataType, decimal: str, factor: float | None, tz: str) -> pl.Expr:
-    """The expression turning the source column into the canonical value (null when unparseable)."""
-    name = column.name
+def _parse(
+    column: Column, dtype: pl.DataType, as_text: bool, decimal: str, factor: float | None, tz: str
+) -> pl.Expr:
+    """The canonical value of ``column`` from its source (null when unparseable)."""
+    source = pl.col(_TEXT + column.name) if as_text else pl.col(column.name)
     if column.type == "str":
-        return _text(name)
+        return pl.when(~source.str.contains("\x00", literal=True)).then(source)
     if column.type in ("int", "float"):
-        number = pl.col(name).cast(pl.Float64) if dtype.is_numeric() else _number(name, decimal)
+        number = _number(source, decimal) if as_text else source.cast(pl.Float64)
         if factor is not None:
             number = number * factor
         if column.type == "float":
             return number
-        if dtype.is_integer() and factor is None:
-            return pl.col(name).cast(pl.Int64)
+        if not as_text and dtype.is_integer() and factor is None:
+            return source.cast(pl.Int64)
         whole = number.round(0) if factor is not None else number
         integer = pl.when(whole == whole.floor()).then(whole).cast(pl.Int64, strict=False)
-        if dtype == pl.String and factor is None:  # exact for integers beyond float precision
-            integer = pl.coalesce(_number_text(name, decimal).str.to_integer(strict=False), integer)
+        if as_text and factor is None:  # exact for integers beyond float precision
+            integer = pl.coalesce(
+                _number_text(source, decimal).str.to_integer(strict=False), integer
+            )
         return integer
     if column.type == "bool":
-        if dtype == pl.Boolean:
-            return pl.col(name)
-        word = _text(name).str.to_lowercase()
+        if not as_text:
+            return source
+        word = source.str.to_lowercase()
         return pl.when(word.is_in(TRUE_WORDS)).then(True).when(word.is_in(FALSE_WORDS)).then(False)
     if isinstance(dtype, pl.Datetime) and dtype.time_zone is not None:
-        return pl.col(name).dt.convert_time_zone("UTC").cast(TIMESTAMP)
-    return local_to_utc(pl.col(name).cast(pl.Datetime("us")), tz)  # naive datetime or date
+        return source.dt.convert_time_zone("UTC").cast(TIMESTAMP)
+    return local_to_utc(source.cast(pl.Datetime("us")), tz)  # naive datetime or date
 
 
-def _text(name: str) -> pl.Expr:
-    stripped = pl.col(name).cast(pl.String).str.strip_chars()
+def _stripped(text: pl.Expr) -> pl.Expr:
+    stripped = text.str.strip_chars()
     return pl.when(stripped != "").then(stripped)
 
 
-def _number_text(name: str, decimal: str) -> pl.Expr:
+def _number_text(text: pl.Expr, decimal: str) -> pl.Expr:
     """Number text with "." as the decimal mark; with a decimal comma, a "." is ambiguous (null)."""
-    compact = _text(name).str.replace_all(r"[\s\u00a0\u202f]", "")
+    compact = text
+    for space in (" ", "\u00a0", "\u202f"):  # thousands separators
+        compact = compact.str.replace_all(space, "", literal=True)
     if decimal == ".":
         return compact
-    return pl.when(~compact.str.contains(".", literal=True)).then(compact.str.replace(",", ".", literal=True))
+    return pl.when(~compact.str.contains(".", literal=True)).then(
+        compact.str.replace(",", ".", literal=True)
+    )
 
 
-def _number(name: str, decimal: str) -> pl.Expr:
+def _number(text: pl.Expr, decimal: str) -> pl.Expr:
     """A finite Float64 from text, or null."""
-    value = _number_text(name, decimal).cast(pl.Float64, strict=False)
+    value = _number_text(text, decimal).cast(pl.Float64, strict=False)
     return pl.when(value.is_finite()).then(value)
-
-
-def _is_datetime(dtype: pl.DataType) -> bool:
-    return isinstance(dtype, (pl.Datetime, pl.Date))
-
-
-def _check_scale(entity: str, columns: tuple[Column, ...], scale: dict[str, float]) -> None:
-    numeric = {c.name for c in columns if c.type in ("int", "float")}
-    for name in scale:
-        if name not in numeric:
-            raise ConfigError(
-                f"[sources.{entity}.mapping.scale] {name!r}: only int and float columns of "
-                f"{entity} can be scaled ({', '.join(sorted(numeric))})"
-            )

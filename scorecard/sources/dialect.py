@@ -26,18 +26,20 @@ _DECIMAL_COMMA_NUMBER = re.compile(r"^\s*-?\d+,\d+\s*$")
 _SAMPLE_CHARS = 64 * 1024
 
 
-def decode(data: bytes, encoding: str | None, file: str, entity: str) -> str:
-    """The file's text: by its BOM if it has one, else in ``encoding`` if configured, else
-    UTF-8 if it decodes strictly, else Windows-1251."""
+def decode(data: bytes, encoding: str | None, file: str, entity: str) -> tuple[str, bytes]:
+    """The file's text and its UTF-8 bytes (without BOM): by its BOM if it has one, else in
+    ``encoding`` if configured, else UTF-8 if it decodes strictly, else Windows-1251."""
     for bom, bom_encoding in _BOMS:
         if data.startswith(bom):
             return _decode(data, bom_encoding, file, entity)
     if encoding is not None:
         return _decode(data, encoding, file, entity)
     try:
-        return data.decode("utf-8")
+        return data.decode("utf-8"), data
     except UnicodeDecodeError:
-        return _decode(data, FALLBACK_ENCODING, file, entity, f"neither UTF-8 nor {FALLBACK_ENCODING}")
+        return _decode(
+            data, FALLBACK_ENCODING, file, entity, f"neither UTF-8 nor {FALLBACK_ENCODING}"
+        )
 
 
 def sniff_delimiter(header_line: str) -> str:
@@ -59,12 +61,15 @@ def detect_decimal(text: str, delimiter: str) -> str:
     return "."
 
 
-def _decode(data: bytes, encoding: str, file: str, entity: str, what: str | None = None) -> str:
+def _decode(
+    data: bytes, encoding: str, file: str, entity: str, what: str | None = None
+) -> tuple[str, bytes]:
     try:
-        return data.decode(encoding)
+        text = data.decode(encoding)
     except UnicodeDecodeError as exc:
         raise InputError(
-            file, f"text is {what or f'not {encoding}'} (undecodable byte at offset {exc.start})",
+            file,
+            f"text is {what or f'not {encoding}'} (undecodable byte at offset {exc.start})",
             f"save it as UTF-8, or set encoding in [sources.{entity}]",
         ) from None
-
+    return text, text.encode("utf-8")

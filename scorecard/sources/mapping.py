@@ -12,7 +12,7 @@ import logging
 
 import polars as pl
 
-from scorecard.errors import ConfigError, InputError
+from scorecard.errors import InputError
 from scorecard.sources.settings import Mapping
 from scorecard.sources.tables import SOURCE_ROW
 from transforms.schema import CANONICAL
@@ -31,17 +31,20 @@ def apply_mapping(frame: pl.DataFrame, entity: str, mapping: Mapping, file: str)
             selected.append(pl.col(sources_of[column.name]).alias(column.name))
             continue
         if not column.nullable:
-            raise InputError(file, _missing_rule(column.name, mapping.rename),
-                             f"add the column or map it in [sources.{entity}.mapping.rename]",
-                             column=column.name)
+            raise InputError(
+                file,
+                _missing_rule(column.name, mapping.rename),
+                f"add the column or map it in [sources.{entity}.mapping.rename]",
+                column=column.name,
+            )
         log.warning("%s: no column %r; it is read as empty", file, column.name)
         selected.append(pl.lit(None, dtype=pl.String).alias(column.name))
     mapped = frame.select(selected)
-    for name, values in mapping.values.items():
-        if name not in canonical_names:
-            raise ConfigError(f"[sources.{entity}.mapping.values] {name!r} is not a column of {entity}")
+    for name, values in mapping.values.items():  # names checked by SourcesSettings
         text = pl.col(name).cast(pl.String).str.strip_chars()
-        mapped = mapped.with_columns(text.replace({k.strip(): v for k, v in values.items()}).alias(name))
+        mapped = mapped.with_columns(
+            text.replace({k.strip(): v for k, v in values.items()}).alias(name)
+        )
     return mapped
 
 
@@ -55,8 +58,12 @@ def _sources_by_target(
         if target not in canonical:
             continue
         if target in found:
-            raise InputError(file, f"two columns map to it: {found[target]!r} and {source!r}",
-                             f"drop one or fix [sources.{entity}.mapping.rename]", column=target)
+            raise InputError(
+                file,
+                f"two columns map to it: {found[target]!r} and {source!r}",
+                f"drop one or fix [sources.{entity}.mapping.rename]",
+                column=target,
+            )
         found[target] = source
     return found
 

@@ -20,7 +20,11 @@ PERIOD_PARAMETERS = ("%(period_start)s", "%(period_end)s")
 
 
 def pull_postgres(
-    settings: PostgresSettings, entity: str, source: EntitySource, period: Period, run_dir: Path,
+    settings: PostgresSettings,
+    entity: str,
+    source: EntitySource,
+    period: Period,
+    run_dir: Path,
     optional: bool = False,
 ) -> ArchivedFile | None:
     """Run the entity's table read or query and archive the exact rows read as Parquet.
@@ -38,11 +42,14 @@ def pull_postgres(
     except psycopg.errors.UndefinedTable:
         if optional:
             return None
-        raise InputError(uri, "table not found", f"create it or set [sources.{entity}] table/query") from None
+        raise InputError(
+            uri, "table not found", f"create it or set [sources.{entity}] table/query"
+        ) from None
     except psycopg.Error as exc:
         reason = scrub(f"{type(exc).__name__}: {exc}", [url])
         raise InputError(
-            uri, f"cannot read from PostgreSQL ({reason})",
+            uri,
+            f"cannot read from PostgreSQL ({reason})",
             f"check the server, {settings.url_env} and [sources.{entity}] table/query",
         ) from None
     buffer = io.BytesIO()
@@ -54,7 +61,10 @@ def pull_postgres(
 def _statement(entity: str, source: EntitySource) -> tuple[sql.Composable | str, str]:
     """The SQL to run and how the manifest names it (a table, or the query's checksum)."""
     if source.query is not None:
-        return source.query, f"query=sha256:{hashlib.sha256(source.query.encode()).hexdigest()[:16]}"
+        return (
+            source.query,
+            f"query=sha256:{hashlib.sha256(source.query.encode()).hexdigest()[:16]}",
+        )
     table = source.table or entity
     identifier = sql.Identifier(*table.split("."))
     return sql.SQL("SELECT * FROM {}").format(identifier), f"table={table}"

@@ -23,7 +23,9 @@ def available_presets() -> list[str]:
 def load_preset(name: str) -> dict[str, Any]:
     path = PRESETS_DIR / f"{name}.toml"
     if "/" in name or "\\" in name or not path.is_file():
-        raise ValueError(f"unknown preset {name!r}; shipped presets: {', '.join(available_presets())}")
+        raise ValueError(
+            f"unknown preset {name!r}; shipped presets: {', '.join(available_presets())}"
+        )
     with path.open("rb") as stream:
         return tomllib.load(stream)
 
@@ -37,7 +39,11 @@ def _overlay(base: dict[str, Any], top: dict[str, Any], where: tuple[str, ...]) 
     merged = dict(base)
     for key, value in top.items():
         path = (*where, key)
-        if isinstance(value, dict) and isinstance(base.get(key), dict) and path not in _REPLACED_WHOLE:
+        if (
+            isinstance(value, dict)
+            and isinstance(base.get(key), dict)
+            and path not in _REPLACED_WHOLE
+        ):
             merged[key] = _overlay(base[key], value, path)
         else:
             merged[key] = value

@@ -16,6 +16,7 @@ optional entity (costs) is simply absent from the manifest.
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Protocol
 
@@ -29,6 +30,7 @@ from transforms.periods import Period
 from transforms.schema import ENTITIES, OPTIONAL_ENTITIES
 
 CANONICAL_EXTENSIONS = ("csv", "parquet", "jsonl", "xlsx")
+log = logging.getLogger(__name__)
 
 
 class FileStore(Protocol):
@@ -49,14 +51,28 @@ def pull(settings: SourcesSettings, period: Period, run_dir: Path) -> Manifest:
         source = settings.source_for(entity)
         kind = settings.kind_of(entity)
         if kind == "postgres":
-            pulled = pull_postgres(settings.postgres, entity, source, period, run_dir,
-                                   optional=entity in OPTIONAL_ENTITIES)
+            pulled = pull_postgres(
+                settings.postgres,
+                entity,
+                source,
+                period,
+                run_dir,
+                optional=entity in OPTIONAL_ENTITIES,
+            )
             files.extend([pulled] if pulled else [])
             continue
         if kind not in stores:
             stores[kind] = _store(settings, kind)
         names = _names_to_pull(stores[kind], entity, source, period)
         files.extend(stores[kind].archive(run_dir, entity, name) for name in names)
+    for entry in files:
+        log.info(
+            "pulled %s: %s (%d bytes, sha256 %s)",
+            entry.entity,
+            entry.source_uri,
+            entry.size,
+            entry.sha256,
+        )
     manifest = Manifest(period=period.label, files=files, run_dir=run_dir)
     manifest.save()
     return manifest
@@ -69,20 +85,26 @@ def _store(settings: SourcesSettings, kind: str) -> FileStore:
     return FolderStore(settings.path)
 
 
-def _names_to_pull(store: FileStore, entity: str, source: EntitySource, period: Period) -> list[str]:
+def _names_to_pull(
+    store: FileStore, entity: str, source: EntitySource, period: Period
+) -> list[str]:
     """The names of the entity's files in ``store``; [] for an absent optional entity."""
     optional = entity in OPTIONAL_ENTITIES
     where = f"[sources.{entity}]"
     if source.glob is not None:
         names = store.glob(source.glob)
         if not names and not optional:
-            raise InputError(store.uri(source.glob), "no file matches the pattern",
-                             f"put the export there or fix glob in {where}")
+            raise InputError(
+                store.uri(source.glob),
+                "no file matches the pattern",
+                f"put the export there or fix glob in {where}",
+            )
         return names
     if source.path is None and source.template is None:
         return _canonical_export(store, entity, optional)
     wanted = (
-        [source.path] if source.path is not None
+        [source.path]
+        if source.path is not None
         else [source.template.format(period=month.label) for month in period.month_periods()]
     )
     found = [name for name in wanted if store.exists(name)]
@@ -90,8 +112,11 @@ def _names_to_pull(store: FileStore, entity: str, source: EntitySource, period: 
         return []
     missing = [name for name in wanted if name not in found]
     if missing:
-        raise InputError(store.uri(missing[0]), "export not found",
-                         f"put the file there or fix path/template in {where}")
+        raise InputError(
+            store.uri(missing[0]),
+            "export not found",
+            f"put the file there or fix path/template in {where}",
+        )
     return wanted
 
 
@@ -99,10 +124,16 @@ def _canonical_export(store: FileStore, entity: str, optional: bool) -> list[str
     """``<entity>.<ext>``: exactly one canonical export, or none for an optional entity."""
     found = [f"{entity}.{ext}" for ext in CANONICAL_EXTENSIONS if store.exists(f"{entity}.{ext}")]
     if len(found) > 1:
-        raise InputError(store.uri(found[0]), f"several exports of {entity}: {', '.join(found)}",
-                         f"keep one, or set path in [sources.{entity}]")
+        raise InputError(
+            store.uri(found[0]),
+            f"several exports of {entity}: {', '.join(found)}",
+            f"keep one, or set path in [sources.{entity}]",
+        )
     if not found and not optional:
-        raise InputError(store.uri(f"{entity}.csv"), "export not found",
-                         f"put {entity}.csv (or .parquet, .jsonl, .xlsx) there, "
-                         f"or set path/template in [sources.{entity}]")
+        raise InputError(
+            store.uri(f"{entity}.csv"),
+            "export not found",
+            f"put {entity}.csv (or .parquet, .jsonl, .xlsx) there, "
+            f"or set path/template in [sources.{entity}]",
+        )
     return found

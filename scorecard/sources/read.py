@@ -33,19 +33,34 @@ from transforms.schema import ENTITIES, REQUIRED_ENTITIES
 log = logging.getLogger(__name__)
 
 PROBLEMS_SCHEMA = pl.Schema(
-    {"entity": pl.String(), "file": pl.String(), "row_number": pl.Int64(), "source_row": pl.Int64(),
-     "column": pl.String(), "raw_value": pl.String(), "rule": pl.String()}
+    {
+        "entity": pl.String(),
+        "file": pl.String(),
+        "row_number": pl.Int64(),
+        "source_row": pl.Int64(),
+        "column": pl.String(),
+        "raw_value": pl.String(),
+        "rule": pl.String(),
+    }
 )
 RAW_VALUE_CHARS = 200
 EXTENSIONS = {
-    ".csv": "csv", ".tsv": "csv", ".txt": "csv", ".xlsx": "xlsx",
-    ".parquet": "parquet", ".pq": "parquet", ".jsonl": "jsonl", ".ndjson": "jsonl",
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".txt": "csv",
+    ".xlsx": "xlsx",
+    ".parquet": "parquet",
+    ".pq": "parquet",
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
 }
 
 
 @dataclass(frozen=True)
 class ReadResult:
-    frames: dict[str, pl.DataFrame]  # entity → canonical frame; an absent optional entity is missing
+    frames: dict[
+        str, pl.DataFrame
+    ]  # entity → canonical frame; an absent optional entity is missing
     problems: pl.DataFrame  # PROBLEMS_SCHEMA
     files: dict[str, str]  # entity → its file name(s), comma-separated
 
@@ -59,21 +74,27 @@ def read_entities(manifest: Manifest, settings: SourcesSettings) -> ReadResult:
         entries = manifest.for_entity(entity)
         if not entries:
             if entity in REQUIRED_ENTITIES:
-                raise InputError(f"archive manifest of {manifest.period}", f"no {entity} export was pulled",
-                                 "pull the period again")
+                raise InputError(
+                    f"archive manifest of {manifest.period}",
+                    f"no {entity} export was pulled",
+                    "pull the period again",
+                )
             continue
         offset = 0
         parts: list[pl.DataFrame] = []
         for entry in entries:
-            canonical, found = read_file(manifest, entry, settings.source_for(entity),
-                                         settings.timezone_of(entity))
+            canonical, found = read_file(
+                manifest, entry, settings.source_for(entity), settings.timezone_of(entity)
+            )
             problems.append(found.with_columns(pl.col("row_number") + offset))
             parts.append(canonical)
             offset += canonical.height
             log.info("read %s: %d rows, %d problems", entry.name, canonical.height, found.height)
         frames[entity] = pl.concat(parts, how="vertical")
         files[entity] = ", ".join(entry.name for entry in entries)
-    all_problems = pl.concat(problems, how="vertical") if problems else pl.DataFrame(schema=PROBLEMS_SCHEMA)
+    all_problems = (
+        pl.concat(problems, how="vertical") if problems else pl.DataFrame(schema=PROBLEMS_SCHEMA)
+    )
     return ReadResult(frames=frames, problems=all_problems, files=files)
 
 
@@ -91,7 +112,11 @@ def read_file(
     frame = apply_mapping(frame, entry.entity, source.mapping, file).with_row_index(POSITION)
     frame = frame.with_columns(pl.col(POSITION).cast(pl.Int64))
     canonical, cast_problems = to_canonical(
-        frame, entry.entity, file, decimal=raw.decimal, scale=source.mapping.scale,
+        frame,
+        entry.entity,
+        file,
+        decimal=raw.decimal,
+        scale=source.mapping.scale,
         source_timezone=source_timezone,
     )
     read_problems = raw.problems.join(frame.select(POSITION, SOURCE_ROW), on=SOURCE_ROW)
@@ -111,16 +136,25 @@ def read_file(
 
 def _read_raw(path: Path, source: EntitySource, file: str, entity: str) -> RawTable:
     if path.stat().st_size == 0:
-        raise InputError(file, "file is empty (0 bytes)", "re-export it; even an empty export has a header row")
+        raise InputError(
+            file, "file is empty (0 bytes)", "re-export it; even an empty export has a header row"
+        )
     if source.format == "zendesk":
         return read_zendesk(path.read_bytes(), source.zendesk, file)
-    fmt = source.format if source.format in ("csv", "xlsx", "parquet", "jsonl") else _by_extension(file, entity)
+    fmt = (
+        source.format
+        if source.format in ("csv", "xlsx", "parquet", "jsonl")
+        else _by_extension(file, entity)
+    )
     return read_table(path, fmt, source, file, entity)
 
 
 def _by_extension(file: str, entity: str) -> str:
     fmt = EXTENSIONS.get(Path(file).suffix.lower())
     if fmt is None:
-        raise InputError(file, "cannot tell the format from the file name",
-                         f"set format (csv, xlsx, parquet, jsonl, zendesk) in [sources.{entity}]")
+        raise InputError(
+            file,
+            "cannot tell the format from the file name",
+            f"set format (csv, xlsx, parquet, jsonl, zendesk) in [sources.{entity}]",
+        )
     return fmt

@@ -47,16 +47,10 @@ class S3Store:
         return f"s3://{self.settings.bucket}/{self.prefix}{name}"
 
     def exists(self, name: str) -> bool:
-        def head() -> bool:
-            try:
-                self.client.head_object(Bucket=self.settings.bucket, Key=self.prefix + name)
-            except ClientError as exc:
-                if exc.response.get("Error", {}).get("Code") in _NOT_FOUND:
-                    return False
-                raise
-            return True
-
-        return self._call(name, head)
+        return self._found(
+            name,
+            lambda: self.client.head_object(Bucket=self.settings.bucket, Key=self.prefix + name),
+        )
 
     def glob(self, pattern: str) -> list[str]:
         """Keys (relative to the prefix) matching ``pattern``, sorted."""
@@ -66,32 +60,44 @@ class S3Store:
             pages = self.client.get_paginator("list_objects_v2").paginate(
                 Bucket=self.settings.bucket, Prefix=self.prefix + literal_head
             )
-            keys = [obj["Key"][len(self.prefix):] for page in pages for obj in page.get("Contents", [])]
+            keys = [
+                obj["Key"][len(self.prefix) :] for page in pages for obj in page.get("Contents", [])
+            ]
             return sorted(k for k in keys if fnmatch.fnmatchcase(k, pattern))
 
         return self._call(pattern, listing)
 
     def archive(self, run_dir: Path, entity: str, name: str) -> ArchivedFile:
         def download() -> ArchivedFile:
-            body = self.client.get_object(Bucket=self.settings.bucket, Key=self.prefix + name)["Body"]
+            body = self.client.get_object(Bucket=self.settings.bucket, Key=self.prefix + name)[
+                "Body"
+            ]
             with body:
                 return archive_stream(run_dir, entity, self.uri(name), Path(name).name, body)
 
         return self._call(name, download)
 
     def _check_bucket(self) -> None:
-        def head() -> bool:
+        if not self._found("", lambda: self.client.head_bucket(Bucket=self.settings.bucket)):
+            raise InputError(
+                f"s3://{self.settings.bucket}",
+                "bucket not found",
+                "check bucket and endpoint_url in [sources.s3]",
+            )
+
+    def _found(self, name: str, head: Callable[[], object]) -> bool:
+        """Whether a HEAD request finds what it asks for (False on 404)."""
+
+        def attempt() -> bool:
             try:
-                self.client.head_bucket(Bucket=self.settings.bucket)
+                head()
             except ClientError as exc:
                 if exc.response.get("Error", {}).get("Code") in _NOT_FOUND:
                     return False
                 raise
             return True
 
-        if not self._call("", head):
-            raise InputError(f"s3://{self.settings.bucket}", "bucket not found",
-                             "check bucket and endpoint_url in [sources.s3]")
+        return self._call(name, attempt)
 
     def _call(self, name: str, action: Callable[[], T]) -> T:
         """Run one S3 request; turn its failure into one line without secrets."""
@@ -103,7 +109,8 @@ class S3Store:
         except BotoCoreError as exc:
             reason = f"cannot reach S3 ({type(exc).__name__})"
         raise InputError(
-            self.uri(name), reason,
+            self.uri(name),
+            reason,
             f"check [sources.s3] endpoint_url, bucket and prefix, and the keys in "
             f"{self.settings.access_key_id_env} / {self.settings.secret_access_key_env}",
         ) from None

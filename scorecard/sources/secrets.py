@@ -22,7 +22,9 @@ def read_secret(env_name: str | None, block_name: str | None, what: str) -> str:
         return _from_prefect_block(block_name, what)
     value = os.environ.get(env_name or "")
     if not value:
-        raise ConfigError(f"{what}: environment variable {env_name} is not set — export it before the run")
+        raise ConfigError(
+            f"{what}: environment variable {env_name} is not set — export it before the run"
+        )
     return value
 
 

@@ -11,6 +11,7 @@ Prefect Secret block.
 from __future__ import annotations
 
 import codecs
+import string
 from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -18,7 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, ConfigDict, field_validator, model_validator
 
 from scorecard.sources.presets import apply_preset
-from transforms.schema import ENTITIES, SURVEYS
+from transforms.schema import CANONICAL, ENTITIES, SURVEYS
 
 Kind = Literal["folder", "s3", "postgres"]
 Format = Literal["auto", "csv", "xlsx", "parquet", "jsonl", "zendesk", "wide_survey"]
@@ -80,7 +81,9 @@ class EntitySource(_Strict):
 
     kind: Kind | None = None
     path: str | None = None  # one file (a full snapshot)
-    template: str | None = None  # a name with {period}: one file per month, e.g. tickets_{period}.csv
+    template: str | None = (
+        None  # a name with {period}: one file per month, e.g. tickets_{period}.csv
+    )
     glob: str | None = None  # every matching file
     format: Format = "auto"
     encoding: str | None = None  # CSV: detected when unset (UTF-8, BOM, Windows-1251)
@@ -92,7 +95,9 @@ class EntitySource(_Strict):
     wide_survey: WideSurvey | None = None
     zendesk: ZendeskOptions = ZendeskOptions()
     table: str | None = None  # PostgreSQL: schema.table
-    query: str | None = None  # PostgreSQL: may use %(period_start)s and %(period_end)s (UTC)
+    query: str | None = (
+        None  # PostgreSQL; may use %(period_start)s, %(period_end)s (UTC; then write % as %%)
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -122,12 +127,16 @@ class EntitySource(_Strict):
     def _consistent(self) -> EntitySource:
         if sum(x is not None for x in (self.path, self.template, self.glob)) > 1:
             raise ValueError("set only one of path, template and glob")
-        if self.template is not None and "{period}" not in self.template:
-            raise ValueError("template must contain {period}, e.g. tickets_{period}.csv")
+        if self.template is not None and _placeholders(self.template) != {"period"}:
+            raise ValueError(
+                "template must contain {period} and no other {…}, e.g. tickets_{period}.csv"
+            )
         if self.table is not None and self.query is not None:
             raise ValueError("set either table or query, not both")
         if self.format == "wide_survey" and self.wide_survey is None:
-            raise ValueError("format wide_survey needs a [wide_survey] table (or preset = 'wide_survey')")
+            raise ValueError(
+                "format wide_survey needs a [wide_survey] table (or preset = 'wide_survey')"
+            )
         return self
 
 
@@ -180,12 +189,25 @@ class SourcesSettings(_Strict):
     def _complete(self) -> SourcesSettings:
         if self.s3 is None and any(self.kind_of(e) == "s3" for e in ENTITIES):
             raise ValueError("kind 's3' needs a [sources.s3] table with at least bucket")
+        for entity in ENTITIES:
+            source = self.source_for(entity)
+            names_a_file = any(x is not None for x in (source.path, source.template, source.glob))
+            names_sql = source.table is not None or source.query is not None
+            if self.kind_of(entity) == "postgres" and names_a_file:
+                raise ValueError(
+                    f"{entity}: a postgres source takes table or query, not path/template/glob"
+                )
+            if self.kind_of(entity) != "postgres" and names_sql:
+                raise ValueError(f"{entity}: table and query need kind = 'postgres'")
+            _check_mapping(entity, source.mapping)
         return self
 
     def resolved(self, base: Path) -> SourcesSettings:
         """The same settings with a relative folder ``path`` read from ``base`` (the config's folder)."""
         folder = Path(self.path)
-        return self if folder.is_absolute() else self.model_copy(update={"path": str(base / folder)})
+        return (
+            self if folder.is_absolute() else self.model_copy(update={"path": str(base / folder)})
+        )
 
     def source_for(self, entity: str) -> EntitySource:
         """The entity's override, or an empty one (everything inherited)."""
@@ -198,10 +220,32 @@ class SourcesSettings(_Strict):
         return self.source_for(entity).mapping.source_timezone or self.source_timezone
 
 
+def _check_mapping(entity: str, mapping: Mapping) -> None:
+    """``values`` and ``scale`` name canonical columns; only numbers can be scaled."""
+    columns = {c.name: c.type for c in CANONICAL[entity]}
+    for name in mapping.values:
+        if name not in columns:
+            raise ValueError(f"{entity}: mapping.values: {name!r} is not a column of {entity}")
+    for name in mapping.scale:
+        if columns.get(name) not in ("int", "float"):
+            numeric = ", ".join(n for n, t in columns.items() if t in ("int", "float"))
+            raise ValueError(
+                f"{entity}: mapping.scale: {name!r} is not a number column of {entity} ({numeric})"
+            )
+
+
+def _placeholders(template: str) -> set[str]:
+    try:
+        return {field for _, field, _, _ in string.Formatter().parse(template) if field is not None}
+    except ValueError:  # an unmatched brace
+        return set()
+
+
 def _check_zone(name: str) -> str:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):  # ValueError: a malformed key
-        raise ValueError(f"unknown time zone {name!r} (use an IANA name such as Europe/Moscow)") from None
+        raise ValueError(
+            f"unknown time zone {name!r} (use an IANA name such as Europe/Moscow)"
+        ) from None
     return name
-

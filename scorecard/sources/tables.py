@@ -33,7 +33,9 @@ READ_PROBLEMS_SCHEMA = pl.Schema(
 class RawTable:
     frame: pl.DataFrame
     decimal: str = "."
-    problems: pl.DataFrame = field(default_factory=lambda: pl.DataFrame(schema=READ_PROBLEMS_SCHEMA))
+    problems: pl.DataFrame = field(
+        default_factory=lambda: pl.DataFrame(schema=READ_PROBLEMS_SCHEMA)
+    )
 
 
 def read_table(path: Path, fmt: str, source: EntitySource, file: str, entity: str) -> RawTable:
@@ -48,21 +50,31 @@ def read_table(path: Path, fmt: str, source: EntitySource, file: str, entity: st
 
 
 def read_csv(data: bytes, source: EntitySource, file: str, entity: str) -> RawTable:
-    text = decode(data, source.encoding, file, entity)
-    header_line = text.split("\n", 1)[0].rstrip("\r")
+    text, utf8 = decode(data, source.encoding, file, entity)
+    first_newline = text.find("\n")
+    header_line = (text if first_newline < 0 else text[:first_newline]).rstrip("\r")
     if "\x00" in header_line:
-        raise InputError(file, "the header line contains NUL bytes (UTF-16 or a binary file?)",
-                         f"save it as UTF-8 CSV, or set encoding in [sources.{entity}]")
+        raise InputError(
+            file,
+            "the header line contains NUL bytes (UTF-16 or a binary file?)",
+            f"save it as UTF-8 CSV, or set encoding in [sources.{entity}]",
+        )
     delimiter = source.delimiter or sniff_delimiter(header_line)
     header = _column_names(next(csv.reader([header_line], delimiter=delimiter)), file)
     try:
         frame = pl.read_csv(
-            text.encode("utf-8"), separator=delimiter, new_columns=header, infer_schema=False,
+            utf8,
+            separator=delimiter,
+            new_columns=header,
+            infer_schema=False,
             row_index_name=SOURCE_ROW,
         )
     except pl.exceptions.PolarsError:
-        raise InputError(file, _csv_fault(text, delimiter, len(header)),
-                         "fix the row or re-export the file (quote fields holding the delimiter)") from None
+        raise InputError(
+            file,
+            _csv_fault(text, delimiter, len(header)),
+            "fix the row or re-export the file (quote fields holding the delimiter)",
+        ) from None
     frame = frame.with_columns(pl.col(SOURCE_ROW).cast(pl.Int64))
     return RawTable(
         _without_blank_rows(frame),
@@ -80,18 +92,23 @@ def read_xlsx(path: Path, sheet: str | int | None, file: str, entity: str) -> pl
         if (isinstance(wanted, int) and not 0 <= wanted < len(names)) or (
             isinstance(wanted, str) and wanted not in names
         ):
-            raise InputError(file, f"no sheet {wanted!r} (sheets: {', '.join(names)})",
-                             f"set sheet in [sources.{entity}] to one of them")
+            raise InputError(
+                file,
+                f"no sheet {wanted!r} (sheets: {', '.join(names)})",
+                f"set sheet in [sources.{entity}] to one of them",
+            )
         frame = workbook.load_sheet(wanted, dtypes="string").to_polars()
     except fastexcel.FastExcelError:
-        raise InputError(file, "cannot be read as an XLSX workbook", "re-export it as .xlsx") from None
+        raise InputError(
+            file, "cannot be read as an XLSX workbook", "re-export it as .xlsx"
+        ) from None
     frame = frame.rename(dict(zip(frame.columns, _column_names(frame.columns, file))))
     return frame.with_row_index(SOURCE_ROW).with_columns(pl.col(SOURCE_ROW).cast(pl.Int64))
 
 
 def read_jsonl(data: bytes, file: str, entity: str) -> RawTable:
     """One object per line; a line that is not a JSON object becomes a row of nulls and a problem."""
-    text = decode(data, "utf-8", file, entity)
+    text, _ = decode(data, "utf-8", file, entity)
     records: list[dict[str, str | None]] = []
     bad_lines: list[tuple[int, str]] = []
     for line in text.splitlines():
@@ -106,14 +123,21 @@ def read_jsonl(data: bytes, file: str, entity: str) -> RawTable:
             record = {}
         records.append({key: _json_text(value) for key, value in record.items()})
     columns = list(dict.fromkeys(key for record in records for key in record))
-    frame = pl.DataFrame(
-        {name: [record.get(name) for record in records] for name in columns},
-        schema={name: pl.String() for name in columns},
-    ).with_row_index(SOURCE_ROW).with_columns(pl.col(SOURCE_ROW).cast(pl.Int64))
+    frame = (
+        pl.DataFrame(
+            {name: [record.get(name) for record in records] for name in columns},
+            schema={name: pl.String() for name in columns},
+        )
+        .with_row_index(SOURCE_ROW)
+        .with_columns(pl.col(SOURCE_ROW).cast(pl.Int64))
+    )
     problems = pl.DataFrame(
-        {SOURCE_ROW: [row for row, _ in bad_lines], "column": ["*"] * len(bad_lines),
-         "raw_value": [line for _, line in bad_lines],
-         "rule": ["unparseable JSON line"] * len(bad_lines)},
+        {
+            SOURCE_ROW: [row for row, _ in bad_lines],
+            "column": ["*"] * len(bad_lines),
+            "raw_value": [line for _, line in bad_lines],
+            "rule": ["unparseable JSON line"] * len(bad_lines),
+        },
         schema=READ_PROBLEMS_SCHEMA,
     )
     return RawTable(frame, problems=problems)
@@ -134,32 +158,35 @@ def _column_names(names: list[str], file: str) -> list[str]:
     seen: set[str] = set()
     for name in cleaned:
         if name in seen:
-            raise InputError(file, "the header names a column twice", "rename or remove one of them",
-                             column=name)
+            raise InputError(
+                file, "the header names a column twice", "rename or remove one of them", column=name
+            )
         seen.add(name)
     return cleaned
 
 
 def _without_blank_rows(frame: pl.DataFrame) -> pl.DataFrame:
+    """The frame without rows whose every cell is empty (blank lines, empty spreadsheet rows)."""
     data_columns = [c for c in frame.columns if c != SOURCE_ROW]
     if not data_columns:
         return frame
-    blank = pl.all_horizontal(
-        pl.col(c).is_null() | (pl.col(c).cast(pl.String).str.strip_chars() == "") for c in data_columns
-    )
-    return frame.filter(~blank)
+    return frame.filter(~pl.all_horizontal(pl.col(c).is_null() for c in data_columns))
 
 
 def _cut_last_row(text: str, delimiter: str, header: list[str], last_row: int) -> pl.DataFrame:
     """A problem for the last row when the file ends mid-row (fewer fields than the header)."""
     if text.endswith(("\n", "\r")) or last_row < 0:
         return pl.DataFrame(schema=READ_PROBLEMS_SCHEMA)
-    fields = next(csv.reader([text.rsplit("\n", 1)[-1]], delimiter=delimiter), [])
+    fields = next(csv.reader([text[text.rfind("\n") + 1 :]], delimiter=delimiter), [])
     if not fields or len(fields) >= len(header):
         return pl.DataFrame(schema=READ_PROBLEMS_SCHEMA)
     return pl.DataFrame(
-        {SOURCE_ROW: [last_row], "column": [header[len(fields) - 1]], "raw_value": [fields[-1]],
-         "rule": [f"row cut short: {len(fields)} of {len(header)} fields (truncated file?)"]},
+        {
+            SOURCE_ROW: [last_row],
+            "column": [header[len(fields) - 1]],
+            "raw_value": [fields[-1]],
+            "rule": [f"row cut short: {len(fields)} of {len(header)} fields (truncated file?)"],
+        },
         schema=READ_PROBLEMS_SCHEMA,
     )
 

@@ -22,25 +22,38 @@ from transforms.schema import TIMESTAMP
 
 OFFSET_FORMATS = ("%Y-%m-%dT%H:%M:%S%z", "%Y-%m-%dT%H:%M:%S%.f%z", "%Y-%m-%dT%H:%M%z")
 NAIVE_FORMATS = (
-    "%Y-%m-%dT%H:%M:%S", "%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%dT%H:%M", "%Y-%m-%d",
-    "%d.%m.%YT%H:%M:%S", "%d.%m.%YT%H:%M", "%d.%m.%Y",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S%.f",
+    "%Y-%m-%dT%H:%M",
+    "%Y-%m-%d",
+    "%d.%m.%YT%H:%M:%S",
+    "%d.%m.%YT%H:%M",
+    "%d.%m.%Y",
 )
 _SAMPLE = 1000
 
 
 def parse_timestamps(text: pl.Series, source_timezone: str) -> pl.Series:
     """``text`` as UTC timestamps; null where the text is blank or fits no accepted shape."""
-    iso = text.str.strip_chars().str.replace(" ", "T", literal=True).str.replace("Z", "+00:00", literal=True)
+    iso = (
+        text.str.strip_chars()
+        .str.replace(" ", "T", literal=True)
+        .str.replace("Z", "+00:00", literal=True)
+    )
     todo = pl.DataFrame({"row": pl.int_range(len(iso), dtype=pl.UInt32, eager=True), "iso": iso})
     todo = todo.filter(pl.col("iso").is_not_null() & (pl.col("iso") != ""))
     result = pl.repeat(None, len(iso), dtype=TIMESTAMP, eager=True).alias(text.name)
     for fmt in _formats_by_fit(todo["iso"].head(_SAMPLE)):
         if todo.is_empty():
             break
-        attempt = todo.with_columns(pl.col("iso").str.to_datetime(fmt, time_unit="us", strict=False).alias("ts"))
+        attempt = todo.with_columns(
+            pl.col("iso").str.to_datetime(fmt, time_unit="us", strict=False).alias("ts")
+        )
         parsed = attempt.filter(pl.col("ts").is_not_null())
-        in_utc = parsed["ts"].dt.convert_time_zone("UTC") if fmt in OFFSET_FORMATS else _local_to_utc(
-            parsed["ts"], source_timezone
+        in_utc = (
+            parsed["ts"].dt.convert_time_zone("UTC")
+            if fmt in OFFSET_FORMATS
+            else _local_to_utc(parsed["ts"], source_timezone)
         )
         result = result.scatter(parsed["row"], in_utc.cast(TIMESTAMP))
         todo = attempt.filter(pl.col("ts").is_null()).drop("ts")
@@ -64,6 +77,7 @@ def _formats_by_fit(sample: pl.Series) -> list[str]:
     """Every accepted format, the ones that parse most of ``sample`` first."""
     formats = [*OFFSET_FORMATS, *NAIVE_FORMATS]
     fits = {
-        fmt: sample.str.to_datetime(fmt, time_unit="us", strict=False).is_not_null().sum() for fmt in formats
+        fmt: sample.str.to_datetime(fmt, time_unit="us", strict=False).is_not_null().sum()
+        for fmt in formats
     }
     return sorted(formats, key=lambda fmt: -fits[fmt])

@@ -33,9 +33,12 @@ def unpivot_survey(frame: pl.DataFrame, wide: WideSurvey, entity: str, file: str
     questions = list(wide.questions)
     for column in [*questions, *(c for c in per_respondent.values() if c is not None)]:
         if column not in frame.columns:
-            raise InputError(file, "column of the wide survey missing",
-                             f"rename it in the file or fix [sources.{entity}.wide_survey]",
-                             column=column)
+            raise InputError(
+                file,
+                "column of the wide survey missing",
+                f"rename it in the file or fix [sources.{entity}.wide_survey]",
+                column=column,
+            )
     respondents = frame.select(
         pl.col(SOURCE_ROW),
         *(
@@ -45,10 +48,16 @@ def unpivot_survey(frame: pl.DataFrame, wide: WideSurvey, entity: str, file: str
         *(pl.col(q).cast(pl.String).alias(q) for q in questions),
     )
     answers = (
-        respondents.unpivot(on=questions, index=[SOURCE_ROW, *per_respondent],
-                            variable_name=_QUESTION, value_name="score")
+        respondents.unpivot(
+            on=questions,
+            index=[SOURCE_ROW, *per_respondent],
+            variable_name=_QUESTION,
+            value_name="score",
+        )
         .filter(pl.col("score").str.strip_chars().fill_null("") != "")
-        .with_columns(pl.col(_QUESTION).replace_strict(questions, range(len(questions))).alias(_ORDER))
+        .with_columns(
+            pl.col(_QUESTION).replace_strict(questions, range(len(questions))).alias(_ORDER)
+        )
         .sort(SOURCE_ROW, _ORDER)
     )
     first_answer = pl.int_range(pl.len()).over(SOURCE_ROW) == 0
@@ -56,11 +65,15 @@ def unpivot_survey(frame: pl.DataFrame, wide: WideSurvey, entity: str, file: str
     respondent = pl.col("response_id").str.strip_chars()
     return answers.select(
         pl.col(SOURCE_ROW),
-        pl.when(respondent != "").then(pl.concat_str(respondent, survey, separator="-"))
+        pl.when(respondent != "")
+        .then(pl.concat_str(respondent, survey, separator="-"))
         .alias("response_id"),
         survey.alias("survey"),
         pl.col("score"),
         pl.col("submitted_at"),
-        pl.col("customer_id"), pl.col("ticket_id"), pl.col("agent_id"), pl.col("channel"),
+        pl.col("customer_id"),
+        pl.col("ticket_id"),
+        pl.col("agent_id"),
+        pl.col("channel"),
         pl.when(first_answer).then(pl.col("comment")).alias("comment"),
     )

@@ -36,8 +36,19 @@ from scorecard.sources.tables import SOURCE_ROW, RawTable
 
 RESOLVED_STATUSES = ("solved", "closed")
 COLUMNS = (
-    "id", "created_at", "via.channel", "requester_id", "assignee_id", "group_id", "status",
-    "first_response_at", "resolved_at", "reopens", "contacts", "category", "is_complaint",
+    "id",
+    "created_at",
+    "via.channel",
+    "requester_id",
+    "assignee_id",
+    "group_id",
+    "status",
+    "first_response_at",
+    "resolved_at",
+    "reopens",
+    "contacts",
+    "category",
+    "is_complaint",
 )
 
 
@@ -45,10 +56,15 @@ def read_zendesk(data: bytes, options: ZendeskOptions, file: str) -> RawTable:
     try:
         export = json.loads(data)
     except ValueError:
-        raise InputError(file, "is not valid JSON", "re-export the Zendesk tickets as JSON") from None
+        raise InputError(
+            file, "is not valid JSON", "re-export the Zendesk tickets as JSON"
+        ) from None
     if not isinstance(export, dict) or not isinstance(export.get("tickets"), list):
-        raise InputError(file, 'not a Zendesk ticket export (no "tickets" list)',
-                         "export incremental tickets with include=metric_sets, or change format")
+        raise InputError(
+            file,
+            'not a Zendesk ticket export (no "tickets" list)',
+            "export incremental tickets with include=metric_sets, or change format",
+        )
     metrics = {
         m.get("ticket_id"): m for m in export.get("metric_sets") or [] if isinstance(m, dict)
     }
@@ -77,7 +93,8 @@ def _record(ticket: dict[str, Any], metric: dict[str, Any], options: ZendeskOpti
         "status": _text(ticket.get("status")),
         "first_response_at": _plus_minutes(created_at, metric.get("reply_time_in_minutes")),
         "resolved_at": _plus_minutes(created_at, metric.get("full_resolution_time_in_minutes"))
-        if resolved else None,
+        if resolved
+        else None,
         "reopens": _text(metric.get("reopens")),
         "contacts": str(1 + max(replies - 1, 0)) if isinstance(replies, int) else None,
         "category": _text(ticket.get("type")) or (tags[0] if tags else None),

@@ -4,7 +4,12 @@ Importing this package is cheap: Great Expectations and pandas are imported
 only when ``validate`` runs.
 """
 
-from scorecard.validation.outcome import Finding, SummaryRow, ValidationOutcome, format_summary_table
+from scorecard.validation.outcome import (
+    Finding,
+    SummaryRow,
+    ValidationOutcome,
+    format_summary_table,
+)
 from scorecard.validation.runner import validate
 from scorecard.validation.settings import ValidationSettings
 

@@ -7,36 +7,38 @@ written to disk unless Data Docs are asked for.
 The hot path validates with ``BOOLEAN_ONLY`` (no row lists are built), then
 re-runs only the failing expectations: row rules with ``COMPLETE`` to learn the
 failing row numbers, file rules with ``SUMMARY`` for a few example values.
-Uniqueness needs no second run: the duplicate-share logic works on the ids
-(see checks.py).
+Runs are serialised by a lock: the context is shared by every thread of the
+process (Prefect may run periods in threads).
 """
 
 from __future__ import annotations
 
 import functools
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from scorecard.errors import ConfigError
 from scorecard.validation.failure import Failure, rows, shown
-from scorecard.validation.suites import COLUMN_SET, UNIQUE, Rule
+from scorecard.validation.suites import COLUMN_SET, Rule
 
 if TYPE_CHECKING:
     import pandas as pd
 
 DATASOURCE = "scorecard"
 EXAMPLES = 3
+_LOCK = threading.Lock()
 
 
 @functools.cache
 def _context():
     import great_expectations as gx
-    from great_expectations.execution_engine import pandas_execution_engine
     from great_expectations.data_context.types.base import (
         DataContextConfig,
         InMemoryStoreBackendDefaults,
         ProgressBarsConfig,
     )
+    from great_expectations.execution_engine import pandas_execution_engine
 
     config = DataContextConfig(
         store_backend_defaults=InMemoryStoreBackendDefaults(),
@@ -57,7 +59,7 @@ def _batch_definition(entity: str):
     return asset.add_batch_definition_whole_dataframe(entity)
 
 
-def _suite(name: str, rules: list[Rule]):
+def build_suite(name: str, rules: list[Rule]):
     import great_expectations as gx
     from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
 
@@ -77,30 +79,31 @@ def _suite(name: str, rules: list[Rule]):
 
 
 def run_expectations(
-    entity: str, rules: list[Rule], frame: "pd.DataFrame", parameters: dict[str, Any]
+    entity: str, rules: list[Rule], frame: pd.DataFrame, parameters: dict[str, Any]
 ) -> list[Failure]:
-    """Validate ``frame`` (its index = row numbers of the input) and return what failed.
-
-    A failed uniqueness rule comes back without rows: which duplicates to quarantine
-    is the duplicate-share check's call.
-    """
+    """Validate ``frame`` (its index = row numbers of the input) and return what failed."""
     if not rules:
         return []
+    with _LOCK:
+        return _run(entity, rules, frame, parameters)
+
+
+def _run(entity: str, rules: list[Rule], frame: pd.DataFrame, parameters: dict[str, Any]) -> list[Failure]:
     by_description = {rule.description: rule for rule in rules}
     batch = _batch_definition(entity).get_batch(batch_parameters={"dataframe": frame})
-    hot = batch.validate(_suite(entity, rules), result_format="BOOLEAN_ONLY", expectation_parameters=parameters)
+    hot = batch.validate(build_suite(entity, rules), result_format="BOOLEAN_ONLY", expectation_parameters=parameters)
     failed = [by_description[result.expectation_config.description] for result in _checked(entity, hot)]
 
-    failures = [Failure(rule, rule.column, 0) for rule in failed if rule.type == UNIQUE]
+    failures: list[Failure] = []
     detail_runs = (
-        ([r for r in failed if r.scope == "row" and r.type != UNIQUE], "COMPLETE"),
+        ([r for r in failed if r.scope == "row"], "COMPLETE"),
         ([r for r in failed if r.scope == "file"], "SUMMARY"),
     )
     for detailed_rules, result_format in detail_runs:
         if not detailed_rules:
             continue
         detail = batch.validate(
-            _suite(entity, detailed_rules),
+            build_suite(entity, detailed_rules),
             result_format={"result_format": result_format, "return_unexpected_index_query": False},
             expectation_parameters=parameters,
         )
@@ -116,8 +119,8 @@ def _checked(entity: str, suite_result) -> list:
         info = result.exception_info or {}
         if info.get("raised_exception"):
             raise ConfigError(
-                f"expectations/{entity}.json: rule {result.expectation_config.description!r} "
-                f"cannot run ({info.get('exception_message')}) — correct it in the suite file"
+                f"{entity} suite: rule {result.expectation_config.description!r} cannot run "
+                f"({info.get('exception_message')}) — correct it in the suite file"
             )
         if not result.success:
             failed.append(result)
@@ -143,9 +146,16 @@ def _failures(rule: Rule, result: dict[str, Any]) -> list[Failure]:
 
 
 def write_data_docs(
-    batches: list[tuple[str, list[Rule], "pd.DataFrame"]], parameters: dict[str, Any], docs_dir: Path
+    batches: list[tuple[str, list[Rule], pd.DataFrame]], parameters: dict[str, Any], docs_dir: Path
 ) -> Path:
     """Validate again with stored results and build GX Data Docs into ``docs_dir`` (off the hot path)."""
+    with _LOCK:
+        return _write_data_docs(batches, parameters, docs_dir)
+
+
+def _write_data_docs(
+    batches: list[tuple[str, list[Rule], pd.DataFrame]], parameters: dict[str, Any], docs_dir: Path
+) -> Path:
     from great_expectations.core.validation_definition import ValidationDefinition
 
     context = _context()
@@ -160,7 +170,7 @@ def write_data_docs(
             },
         )
     for entity, rules, frame in batches:
-        suite = context.suites.add_or_update(_suite(entity, rules))
+        suite = context.suites.add_or_update(build_suite(entity, rules))
         definition = context.validation_definitions.add_or_update(
             ValidationDefinition(name=entity, data=_batch_definition(entity), suite=suite)
         )

@@ -1,9 +1,9 @@
 """validate(): every entity's suite over the period's rows, into one ValidationOutcome.
 
 Per entity: pick the rows that can count in the period (window.py), run the
-suite's GX expectations on them (gx_runner.py), settle duplicates and run the
-cross-entity and period checks in Polars (checks.py), then quarantine and
-summarise (outcome.py).
+suite's GX expectations on them (gx_runner.py), run its duplicate, cross-entity
+and period checks in Polars (checks.py), then quarantine and summarise
+(outcome.py).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from scorecard.validation import checks
 from scorecard.validation.failure import Failure
 from scorecard.validation.outcome import ValidationOutcome, combine, entity_outcome
 from scorecard.validation.settings import ValidationSettings
-from scorecard.validation.suites import UNIQUE, Rule, Suite, load_suite
+from scorecard.validation.suites import SCHEMA_TYPES, Rule, Suite, load_suite
 from scorecard.validation.window import window
 from transforms.periods import Period
 from transforms.schema import REQUIRED_ENTITIES
@@ -53,19 +53,17 @@ def validate(
         suite = suites[entity]
         checked = _rows_to_check(entity, frame, period, frames, settings)
         expectations = _runnable(suite.expectations, frame)
-        table = _to_pandas(checked)
-        failures = _run_gx(entity, expectations, table, parameters, checked, settings)
+        failures = _run_gx(entity, expectations, frame, checked, parameters)
         failures += _run_checks(suite, frame, checked, frames, period, settings)
         file = (files or {}).get(entity, entity)
         outcomes[entity] = entity_outcome(entity, file, frame, failures)
+        seconds = time.perf_counter() - started
         log.info(
-            "validated %s: %d of %d rows checked in %.2f s",
-            entity, checked.height, frame.height, time.perf_counter() - started,
-            extra={"entity": entity, "rows": frame.height, "checked": checked.height,
-                   "seconds": time.perf_counter() - started},
+            "validated %s: %d of %d rows checked in %.2f s", entity, checked.height, frame.height, seconds,
+            extra={"entity": entity, "checked": checked.height, "seconds": seconds},
         )
         if write_docs:
-            docs_batches.append((entity, expectations, table))
+            docs_batches.append((entity, expectations, _to_pandas(checked, frame.columns)))
 
     if write_docs:
         from scorecard.validation.gx_runner import write_data_docs
@@ -111,32 +109,30 @@ def _runnable(rules: tuple[Rule, ...], frame: pl.DataFrame) -> list[Rule]:
     return [rule for rule in rules if set(rule.columns) <= present]
 
 
-def _to_pandas(checked: pl.DataFrame):
-    """The checked rows as pandas (GX has no Polars engine), indexed by input row number."""
-    table = checked.drop(checks.ROW).to_pandas()
+def _to_pandas(checked: pl.DataFrame, columns: list[str]):
+    """Some columns of the checked rows as pandas (GX has no Polars engine), indexed by input row number."""
+    table = checked.select(columns).to_pandas()
     table.index = checked.get_column(checks.ROW).to_numpy()
     return table
 
 
 def _run_gx(
-    entity: str,
-    rules: list[Rule],
-    table,
-    parameters: dict[str, Any],
-    checked: pl.DataFrame,
-    settings: ValidationSettings,
+    entity: str, rules: list[Rule], frame: pl.DataFrame, checked: pl.DataFrame, parameters: dict[str, Any]
 ) -> list[Failure]:
-    """GX failures, with a failed uniqueness rule settled by the duplicate-share check."""
+    """The failed GX expectations of one entity.
+
+    Schema rules see the export's header (no rows); the other rules see the checked
+    rows, converted with only the columns they read (GX copies whole tables when it
+    filters rows, so unread columns would cost time and memory).
+    """
     from scorecard.validation.gx_runner import run_expectations
 
-    failures = []
-    for failure in run_expectations(entity, rules, table, parameters):
-        if failure.rule.type == UNIQUE:
-            settled = checks.duplicates(checked, failure.rule, settings.max_duplicate_share)
-            failures.extend([settled] if settled else [])
-        else:
-            failures.append(failure)
-    return failures
+    schema_rules = [rule for rule in rules if rule.type in SCHEMA_TYPES]
+    row_rules = [rule for rule in rules if rule.type not in SCHEMA_TYPES]
+    read = [column for column in frame.columns if any(column in rule.columns for rule in row_rules)]
+    return run_expectations(entity, schema_rules, frame.head(0).to_pandas(), parameters) + run_expectations(
+        entity, row_rules, _to_pandas(checked, read), parameters
+    )
 
 
 def _run_checks(
@@ -155,7 +151,9 @@ def _run_checks(
             continue
         if target_entity is not None and not _has_columns(frames[target_entity], rule):
             continue
-        if rule.type == "references":
+        if rule.type == "unique":
+            results.append(checks.duplicates(checked, rule, settings.max_duplicate_share))
+        elif rule.type == "references":
             results.append(checks.references(checked, rule, frames))
         elif rule.type == "not_before_reference":
             results.append(checks.not_before_reference(checked, rule, frames))

@@ -48,7 +48,7 @@ class ValidationSettings(BaseModel):
         return scales
 
     @model_validator(mode="after")
-    def _known_entities(self) -> "ValidationSettings":
+    def _known_entities(self) -> ValidationSettings:
         unknown = [entity for entity in self.require_period_data if entity not in ENTITIES]
         if unknown:
             raise ValueError(

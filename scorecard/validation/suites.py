@@ -4,11 +4,12 @@ A suite file holds two lists of rules, each with a ``severity``, a ``description
 (the rule, as a user reads it) and ``meta.scope`` / ``meta.action``:
 
 - ``expectations``: Great Expectations expectations (``type`` + ``kwargs``), run by GX;
-- ``checks``: rules GX cannot express on one table, run in Polars:
-  ``references`` (a column's value exists in another entity), ``not_before_reference``
-  (a time is not before the referenced row's time) and ``rows_in_period``
-  (the export has rows in the period; applied to the entities of
-  ``require_period_data``).
+- ``checks``: rules GX cannot express, run in Polars: ``unique`` (an id repeated
+  beyond its first row; above ``max_duplicate_share`` of the checked rows it is a
+  critical file rule), ``references`` (a column's value exists in another entity),
+  ``not_before_reference`` (a time is not before the referenced row's time) and
+  ``rows_in_period`` (the export has rows in the period; applied to the entities
+  of ``require_period_data``).
 
 Scope ``row``: failing rows are quarantined (severity critical) or only flagged
 (severity warning). Scope ``file``: a critical failure stops the period, a warning
@@ -18,6 +19,8 @@ is reported. See expectations/README.md.
 from __future__ import annotations
 
 import json
+import keyword
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -27,9 +30,16 @@ from scorecard.errors import ConfigError
 Severity = Literal["critical", "warning"]
 Scope = Literal["row", "file"]
 
-CHECK_TYPES = ("references", "not_before_reference", "rows_in_period")
-UNIQUE = "expect_column_values_to_be_unique"
+CHECK_TYPES = ("unique", "references", "not_before_reference", "rows_in_period")
 COLUMN_SET = "expect_table_columns_to_match_set"
+# Expectations about the header only: validated on the export's columns, with no rows.
+SCHEMA_TYPES = frozenset({
+    COLUMN_SET,
+    "expect_column_to_exist",
+    "expect_table_columns_to_match_ordered_list",
+    "expect_table_column_count_to_equal",
+    "expect_table_column_count_to_be_between",
+})
 _COLUMN_KWARGS = ("column", "column_A", "column_B")
 
 
@@ -52,11 +62,13 @@ class Rule:
 
     @property
     def columns(self) -> tuple[str, ...]:
-        """Every column of the validated entity the rule reads."""
-        names = [self.kwargs[key] for key in _COLUMN_KWARGS if key in self.kwargs]
-        if "via" in self.kwargs:
-            names.append(self.kwargs["via"])
-        return tuple(names)
+        """Every column of the validated entity the rule reads (row_condition's too)."""
+        names = [self.kwargs[key] for key in _COLUMN_KWARGS + ("via",) if key in self.kwargs]
+        condition = self.kwargs.get("row_condition")
+        if isinstance(condition, str):
+            unquoted = re.sub(r"\"[^\"]*\"|'[^']*'", "", condition)
+            names += [word for word in re.findall(r"[A-Za-z_]\w*", unquoted) if not keyword.iskeyword(word)]
+        return tuple(dict.fromkeys(names))
 
 
 @dataclass(frozen=True)

@@ -3,9 +3,10 @@
 Written from shared/kpi-catalogue.md and the house conventions alone, to cross-check
 the Polars engine (transforms/compute.py): two readings of the catalogue catch what
 one misses. The frames are registered in an in-memory DuckDB connection (Arrow, zero
-copy). Each family of KPIs is one aggregate view with a ``segment`` column (GROUPING
-SETS give the "all" row and the "dim=value" rows); every KPI id is then a pair of SQL
-expressions, its value and its n, over one of those views (:data:`KPI_SQL`).
+copy) and every formula parameter sits in the one-row table ``p``. Each family of KPIs
+is aggregated once into a small table with a ``segment`` column (GROUPING SETS give
+the "all" row and the "dim=value" rows); every KPI id is then a pair of SQL
+expressions, its value and its n, over one of those tables (:data:`KPI_SQL`).
 """
 
 from __future__ import annotations
@@ -52,6 +53,12 @@ CREATE MACRO active_at(since, until, t) AS since < t AND (until IS NULL OR until
 CREATE MACRO churn_pct(start_base, retained) AS 100 * safe_div(start_base - retained, start_base);
 CREATE MACRO lifetime(start_base, retained, months) AS
     safe_div(1, churn_pct(start_base, retained) / 100) * months;
+CREATE MACRO ticket_segment(by_channel, channel, by_stage, cjm_stage, by_team, team) AS CASE
+    WHEN by_channel = 0 THEN 'channel=' || coalesce(channel, '(none)')
+    WHEN by_stage = 0 THEN 'cjm_stage=' || coalesce(cjm_stage, '(none)')
+    WHEN by_team = 0 THEN 'team=' || coalesce(team, '(none)')
+    ELSE 'all'
+END;
 CREATE MACRO nps(promoters, detractors, n) AS 100 * safe_div(promoters - detractors, n);
 CREATE MACRO nps_moe(promoters, detractors, n) AS 1.96 * 100 * sqrt(safe_div(
     safe_div(promoters, n) + safe_div(detractors, n)
@@ -126,47 +133,64 @@ SELECT
         WHEN t.first_response_at IS NOT NULL
             THEN epoch_us(t.first_response_at) - epoch_us(t.created_at) <= s.target_us
         WHEN epoch_us(t.created_at) + s.target_us <= epoch_us(p.end_ts) THEN false
-    END AS sla_met,  -- null: outcome not known yet (or no target for the channel)
+    END AS met_sla,  -- null: outcome not known yet (or no target for the channel)
     NOT (list_contains(p.business_days, isodow(timezone(p.tz, t.created_at)))
          AND CAST(timezone(p.tz, t.created_at) AS TIME) >= p.business_start
          AND CAST(timezone(p.tz, t.created_at) AS TIME) < p.business_end) AS off_hours
 FROM tickets t CROSS JOIN p LEFT JOIN sla_target s ON s.channel = t.channel;
 
-CREATE TABLE ticket_kpis AS
+-- Three bases (created in P, resolved in P, open at P.end), each aggregated over its own rows.
+CREATE TABLE tickets_created AS
 SELECT
-    CASE
-        WHEN grouping(channel) = 0 THEN 'channel=' || coalesce(channel, '(none)')
-        WHEN grouping(cjm_stage) = 0 THEN 'cjm_stage=' || coalesce(cjm_stage, '(none)')
-        WHEN grouping(team) = 0 THEN 'team=' || coalesce(team, '(none)')
-        ELSE 'all'
-    END AS segment,
-    count(*) FILTER (WHERE created_in_p) AS created,
-    count(*) FILTER (WHERE resolved_in_p) AS resolved,
-    count(*) FILTER (WHERE open_at_end) AS backlog,
-    count(*) FILTER (WHERE created_in_p AND is_complaint) AS complaints,
-    count(frt_min) FILTER (WHERE created_in_p) AS answered,
-    quantile_cont(frt_min, 0.5) FILTER (WHERE created_in_p) AS frt_median,
-    quantile_cont(frt_min, 0.9) FILTER (WHERE created_in_p) AS frt_p90,
-    quantile_cont(frt_min, 0.5) FILTER (WHERE created_in_p AND off_hours) AS frt_median_off_hours,
-    quantile_cont(frt_min, 0.5) FILTER (WHERE created_in_p AND NOT off_hours) AS frt_median_business,
-    count(sla_met) FILTER (WHERE created_in_p) AS sla_base,
-    count(*) FILTER (WHERE created_in_p AND sla_met) AS sla_met,
-    quantile_cont(resolution_h, 0.5) FILTER (WHERE resolved_in_p) AS resolution_median,
-    quantile_cont(resolution_h, 0.9) FILTER (WHERE resolved_in_p) AS resolution_p90,
-    count(*) FILTER (WHERE resolved_in_p AND contacts = 1 AND reopens = 0) AS first_contact,
-    count(*) FILTER (WHERE resolved_in_p AND reopens >= 1) AS reopened,
-    count(handle_seconds) FILTER (WHERE resolved_in_p) AS handled,
-    avg(handle_seconds) FILTER (WHERE resolved_in_p) / 60 AS aht_min,
-    avg(contacts) FILTER (WHERE resolved_in_p) AS contacts_mean,
-    count(*) FILTER (WHERE resolved_in_p AND channel = 'chatbot') AS bot_resolved,
-    count(*) FILTER (WHERE resolved_in_p AND channel = 'chatbot' AND agent_id IS NULL) AS bot_contained
-FROM ticket_facts
-WHERE created_in_p OR resolved_in_p OR open_at_end
-GROUP BY GROUPING SETS ((), (channel), (cjm_stage), (team))
+    ticket_segment(grouping(channel), channel, grouping(cjm_stage), cjm_stage, grouping(team), team)
+        AS segment,
+    count(*) AS created,
+    count(*) FILTER (WHERE is_complaint) AS complaints,
+    count(frt_min) AS answered,
+    quantile_cont(frt_min, 0.5) AS frt_median,
+    quantile_cont(frt_min, 0.9) AS frt_p90,
+    quantile_cont(frt_min, 0.5) FILTER (WHERE off_hours) AS frt_median_off_hours,
+    quantile_cont(frt_min, 0.5) FILTER (WHERE NOT off_hours) AS frt_median_business,
+    count(met_sla) AS sla_base,
+    count(*) FILTER (WHERE met_sla) AS sla_met
+FROM ticket_facts WHERE created_in_p
+GROUP BY GROUPING SETS ((), (channel), (cjm_stage), (team));
+
+CREATE TABLE tickets_resolved AS
+SELECT
+    ticket_segment(grouping(channel), channel, grouping(cjm_stage), cjm_stage, grouping(team), team)
+        AS segment,
+    count(*) AS resolved,
+    quantile_cont(resolution_h, 0.5) AS resolution_median,
+    quantile_cont(resolution_h, 0.9) AS resolution_p90,
+    count(*) FILTER (WHERE contacts = 1 AND reopens = 0) AS first_contact,
+    count(*) FILTER (WHERE reopens >= 1) AS reopened,
+    count(handle_seconds) AS handled,
+    avg(handle_seconds) / 60 AS aht_min,
+    avg(contacts) AS contacts_mean,
+    count(*) FILTER (WHERE channel = 'chatbot') AS bot_resolved,
+    count(*) FILTER (WHERE channel = 'chatbot' AND agent_id IS NULL) AS bot_contained
+FROM ticket_facts WHERE resolved_in_p
+GROUP BY GROUPING SETS ((), (channel), (cjm_stage), (team));
+
+CREATE TABLE tickets_open AS
+SELECT
+    ticket_segment(grouping(channel), channel, grouping(cjm_stage), cjm_stage, grouping(team), team)
+        AS segment,
+    count(*) AS backlog
+FROM ticket_facts WHERE open_at_end
+GROUP BY GROUPING SETS ((), (channel), (cjm_stage), (team));
+
+-- A segment missing from a base has null columns there, so its rows of that base are dropped.
+CREATE TABLE ticket_kpis AS
+SELECT *
+FROM tickets_created
+FULL JOIN tickets_resolved USING (segment)
+FULL JOIN tickets_open USING (segment)
 """
 
 SURVEYS_SQL = """
-CREATE VIEW responses_in_p AS
+CREATE TABLE responses_in_p AS
 SELECT
     r.survey, r.score, r.ticket_id,
     coalesce(r.channel, t.channel) AS channel,
@@ -244,7 +268,7 @@ WHERE segment = 'all'
 AVG_CUSTOMERS = "(start_base + end_base) / 2"
 AVG_HEADCOUNT = "(headcount_start + headcount_end) / 2"
 
-# kpi id -> (view, value expression, n expression).
+# kpi id -> (table, value expression, n expression).
 KPI_SQL: dict[str, tuple[str, str, str]] = {
     "financial.net_revenue": ("financial", "net_revenue", "revenue_orders"),
     "financial.aov": ("financial", "safe_div(paid_amount, paid_orders)", "paid_orders"),

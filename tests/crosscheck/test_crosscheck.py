@@ -65,6 +65,7 @@ def test_engines_agree_with_every_parameter_changed(frames: dict[str, pl.DataFra
         ces_higher_is_more_effort=False,
         gross_margin=0.35,
         churned_revenue_months=6,
+        # A fractional target among the integer defaults: the dict is typed float.
         sla_frt_minutes={**DEFAULT_SLA_FRT_MINUTES, "chat": 2.5, "email": 240},
         business_days=(1, 2, 3, 4, 5, 6),
         business_start="08:30",

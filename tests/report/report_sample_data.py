@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import hashlib
 import math
-from datetime import datetime, timezone
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
 
 import polars as pl
 
@@ -86,7 +89,7 @@ def sample_meta(language: str, run_id: str = "2026-10-7f3c9a1e") -> ReportMeta:
     company = "ООО «Северный ветер»" if language == "ru" else "Northwind Ltd"
     return ReportMeta(
         company=company, period=PERIOD,
-        generated_at=datetime(2026, 11, 2, 6, 15, tzinfo=timezone.utc),
+        generated_at=datetime(2026, 11, 2, 6, 15, tzinfo=UTC),
         run_id=run_id, language=language, currency="RUB",  # type: ignore[arg-type]
     )
 
@@ -132,8 +135,8 @@ def sample_quality(language: str) -> DataQuality:
     warnings = {
         "ru": ["survey_responses: у 4,2 % ответов нет канала — взят канал их обращения.",
                "tickets: у 1 312 обращений не указана команда — они показаны как «(не указано)»."],
-        "en": ["survey_responses: 4.2% of responses have no channel — their ticket's channel "
-               "was used.",
+        "en": [("survey_responses: 4.2% of responses have no channel — their ticket's channel "
+                "was used."),
                "tickets: 1,312 tickets have no team — shown as \u201c(not set)\u201d."],
     }[language]
     return DataQuality(
@@ -155,10 +158,41 @@ def sample_comments(language: str) -> list[str]:
                "Третий раз пишу про одну и ту же доставку, каждый раз начинаю сначала.",
                "По телефону долго ждала ответа, но специалист был очень вежлив."],
         "en": ["The chat agent answered in a couple of minutes and sorted my refund at once.",
-               "Third time writing about the same delivery, and every time I start from "
-               "scratch.",
+               ("Third time writing about the same delivery, and every time I start from "
+                "scratch."),
                "Waited a long time on the phone, but the specialist was very polite."],
     }[language]
+
+
+@dataclass(frozen=True)
+class Hostile:
+    """Untrusted strings that would fetch or embed something if they were markup."""
+
+    img_comment: str
+    attachment_comment: str
+    css_team: str
+    css_segment: str
+
+
+def hostile_texts(url_of: Callable[[str], str]) -> Hostile:
+    """Comments and segment names aimed at ``url_of(path)`` and at /etc/passwd."""
+    return Hostile(
+        img_comment='<img src="file:///etc/passwd">',
+        attachment_comment='<a rel="attachment" href="file:///etc/passwd">see file</a>',
+        css_team=f"</td><style>body{{background:url({url_of('team')})}}</style>",
+        css_segment=f'x" style="background: url({url_of("segment")})',
+    )
+
+
+@dataclass(frozen=True)
+class RenderedReport:
+    """A report rendered for the tests: its context, its HTML, the checked PDF and the text
+    of each page read back (every kind of space read as one plain space)."""
+
+    context: dict
+    html: str
+    pdf: Path
+    pages: list[str]
 
 
 def _record(kpi: str, segment: str, value: float | None, prev: float | None, yoy: float | None,

@@ -37,8 +37,7 @@ CANONICAL_CSV: dict[str, str] = {
         "A2,south,2026-10-01T09:00:00+03:00,\n"
     ),
     "trainings": (
-        "agent_id,completed_at,hours,course\n"
-        "A2,2026-10-02T15:00:00+03:00,4.5,onboarding\n"
+        "agent_id,completed_at,hours,course\nA2,2026-10-02T15:00:00+03:00,4.5,onboarding\n"
     ),
     "survey_responses": (
         "response_id,survey,score,submitted_at,customer_id,ticket_id,agent_id,channel,comment\n"

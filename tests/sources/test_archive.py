@@ -50,9 +50,15 @@ def test_an_existing_archive_file_is_never_overwritten(tmp_path):
 
 
 def test_unsafe_names_are_made_safe(tmp_path):
-    entry = archive_stream(tmp_path, "tickets", "s3://b/x", "../../etc/pass wd\n.csv", io.BytesIO(DATA))
+    entry = archive_stream(
+        tmp_path, "tickets", "s3://b/x\n", "../../etc/pass wd\n.csv", io.BytesIO(DATA)
+    )
     assert (tmp_path / entry.archived).parent == tmp_path / "archive" / "tickets"
     assert entry.archived.endswith("-etc_pass_wd_.csv")
+    assert (entry.name, entry.source_uri) == (
+        "../../etc/pass wd?.csv",
+        "s3://b/x?",
+    )  # one line each
 
 
 def test_manifest_round_trips_without_the_run_folder(tmp_path):
@@ -62,7 +68,13 @@ def test_manifest_round_trips_without_the_run_folder(tmp_path):
     written = json.loads(path.read_text(encoding="utf-8"))
     assert set(written) == {"period", "files"}
     assert set(written["files"][0]) == {
-        "entity", "source_uri", "name", "archived", "size", "sha256", "pulled_at"
+        "entity",
+        "source_uri",
+        "name",
+        "archived",
+        "size",
+        "sha256",
+        "pulled_at",
     }
     loaded = Manifest.load(tmp_path)
     assert loaded.files == [entry] and loaded.run_dir == tmp_path

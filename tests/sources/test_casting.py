@@ -6,9 +6,7 @@ from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import polars as pl
-import pytest
 
-from scorecard.errors import ConfigError
 from scorecard.sources.casting import POSITION, to_canonical
 from scorecard.sources.tables import SOURCE_ROW
 from transforms.schema import CANONICAL, polars_schema
@@ -18,7 +16,9 @@ def cast(entity: str, values: dict[str, list], **options) -> tuple[pl.DataFrame,
     """Cast ``values`` (other canonical columns null) the way the reader does."""
     height = len(next(iter(values.values())))
     series = [
-        pl.Series(c.name, values[c.name]) if c.name in values else pl.Series(c.name, [None] * height, pl.String)
+        pl.Series(c.name, values[c.name])
+        if c.name in values
+        else pl.Series(c.name, [None] * height, pl.String)
         for c in CANONICAL[entity]
     ]
     frame = pl.DataFrame(series).with_columns(
@@ -29,8 +29,12 @@ def cast(entity: str, values: dict[str, list], **options) -> tuple[pl.DataFrame,
 
 
 def test_timestamps_with_mixed_offsets_are_converted_to_utc():
-    text = ["2026-10-03T09:15:00+03:00", "2026-10-03T06:15:00Z", "2026-10-03 01:15:00.5-05:00",
-            "2026-10-03T09:15+0300"]
+    text = [
+        "2026-10-03T09:15:00+03:00",
+        "2026-10-03T06:15:00Z",
+        "2026-10-03 01:15:00.5-05:00",
+        "2026-10-03T09:15+0300",
+    ]
     frame, problems = cast("customers", {"created_at": text})
     assert frame["created_at"].to_list() == [
         datetime(2026, 10, 3, 6, 15, tzinfo=UTC),
@@ -42,33 +46,49 @@ def test_timestamps_with_mixed_offsets_are_converted_to_utc():
 
 
 def test_naive_timestamps_are_read_in_the_source_zone():
-    text = ["2026-10-03 09:15:00", "2026-10-03T09:15", "2026-10-03", "03.10.2026 09:15", "03.10.2026",
-            "2026-10-25 02:30", "2026-03-29 02:30"]
+    text = [
+        "2026-10-03 09:15:00",
+        "2026-10-03T09:15",
+        "2026-10-03",
+        "03.10.2026 09:15",
+        "03.10.2026",
+        "2026-10-25 02:30",
+        "2026-03-29 02:30",
+    ]
     frame, problems = cast("customers", {"created_at": text}, source_timezone="Europe/Berlin")
     berlin = ZoneInfo("Europe/Berlin")
     expected = [
-        datetime(2026, 10, 3, 9, 15, tzinfo=berlin), datetime(2026, 10, 3, 9, 15, tzinfo=berlin),
-        datetime(2026, 10, 3, tzinfo=berlin), datetime(2026, 10, 3, 9, 15, tzinfo=berlin),
+        datetime(2026, 10, 3, 9, 15, tzinfo=berlin),
+        datetime(2026, 10, 3, 9, 15, tzinfo=berlin),
         datetime(2026, 10, 3, tzinfo=berlin),
-        datetime(2026, 10, 25, 0, 30, tzinfo=UTC),  # 02:30 happens twice: the earlier, CEST (+02:00)
+        datetime(2026, 10, 3, 9, 15, tzinfo=berlin),
+        datetime(2026, 10, 3, tzinfo=berlin),
+        datetime(
+            2026, 10, 25, 0, 30, tzinfo=UTC
+        ),  # 02:30 happens twice: the earlier, CEST (+02:00)
         None,  # 02:30 is skipped when clocks go forward
     ]
-    assert frame["created_at"].to_list() == [e if e is None else e.astimezone(UTC) for e in expected]
+    assert frame["created_at"].to_list() == [
+        e if e is None else e.astimezone(UTC) for e in expected
+    ]
     assert problems.select("column", "raw_value", "rule").rows() == [
         ("created_at", "2026-03-29 02:30", "unparseable timestamp")
     ]
 
 
 def test_unparseable_values_become_null_and_problems():
-    frame, problems = cast("tickets", {
-        "ticket_id": ["T1", "T2", "T3"],
-        "created_at": ["2026-10-03T09:15:00Z", "32.13.2026", "вчера"],
-        "is_complaint": ["Да", "maybe", " нет "],
-        "contacts": ["1", "two", "3.0"],
-        "reopens": ["0", "1.5", " "],
-        "handle_seconds": ["1e3", "nan", "12\x00"],
-        "category": ["ok", "bad\x00byte", None],
-    })
+    frame, problems = cast(
+        "tickets",
+        {
+            "ticket_id": ["T1", "T2", "T3"],
+            "created_at": ["2026-10-03T09:15:00Z", "32.13.2026", "вчера"],
+            "is_complaint": ["Да", "maybe", " нет "],
+            "contacts": ["1", "two", "3.0"],
+            "reopens": ["0", "1.5", " "],
+            "handle_seconds": ["1e3", "nan", "12\x00"],
+            "category": ["ok", "bad\x00byte", None],
+        },
+    )
     assert frame.schema == polars_schema("tickets")
     assert frame["is_complaint"].to_list() == [True, None, False]
     assert frame["contacts"].to_list() == [1, None, 3]
@@ -112,15 +132,21 @@ def test_integers_beyond_float_precision_stay_exact():
 
 def test_typed_columns_are_converted_directly():
     moscow = datetime(2026, 10, 3, 9, 15, tzinfo=ZoneInfo("Europe/Moscow"))
-    frame, problems = cast("tickets", {
-        "ticket_id": pl.Series([101, 102], dtype=pl.Int64),
-        "created_at": pl.Series([moscow, moscow]),
-        "first_response_at": pl.Series([datetime(2026, 10, 3, 9, 20), None]),  # naive: source zone
-        "resolved_at": pl.Series([date(2026, 10, 4), None]),
-        "is_complaint": pl.Series([True, False]),
-        "contacts": pl.Series([1.0, 2.5]),
-        "reopens": pl.Series([0, 1], dtype=pl.Int32),
-    }, source_timezone="Europe/Moscow")
+    frame, problems = cast(
+        "tickets",
+        {
+            "ticket_id": pl.Series([101, 102], dtype=pl.Int64),
+            "created_at": pl.Series([moscow, moscow]),
+            "first_response_at": pl.Series(
+                [datetime(2026, 10, 3, 9, 20), None]
+            ),  # naive: source zone
+            "resolved_at": pl.Series([date(2026, 10, 4), None]),
+            "is_complaint": pl.Series([True, False]),
+            "contacts": pl.Series([1.0, 2.5]),
+            "reopens": pl.Series([0, 1], dtype=pl.Int32),
+        },
+        source_timezone="Europe/Moscow",
+    )
     assert frame["ticket_id"].to_list() == ["101", "102"]
     assert frame["created_at"].to_list() == [datetime(2026, 10, 3, 6, 15, tzinfo=UTC)] * 2
     assert frame["first_response_at"].to_list() == [datetime(2026, 10, 3, 6, 20, tzinfo=UTC), None]
@@ -128,8 +154,3 @@ def test_typed_columns_are_converted_directly():
     assert frame["contacts"].to_list() == [1, None]
     assert frame["reopens"].to_list() == [0, 1]
     assert problems.select("column", "raw_value").rows() == [("contacts", "2.5")]
-
-
-def test_only_numeric_columns_can_be_scaled():
-    with pytest.raises(ConfigError, match=r"\[sources.tickets.mapping.scale\] 'channel'"):
-        cast("tickets", {"channel": ["phone"]}, scale={"channel": 2})

@@ -13,53 +13,21 @@ from scorecard.errors import ConfigError, InputError
 from scorecard.sources import SourcesSettings, pull, read_entities
 from transforms.periods import Period
 
-from .conftest import PG_PASSWORD
-from .exports import CANONICAL_CSV, assert_archive_intact, assert_one_line, write_exports
+from .conftest import PG_PASSWORD, TICKETS_QUERY
+from .exports import assert_archive_intact, assert_one_line, write_exports
 
 OCTOBER = Period.parse("2026-10")
-TABLES = {
-    "customers": "customer_id text, created_at timestamptz, churned_at timestamptz, segment text",
-    "orders": "order_id text, customer_id text, ordered_at timestamptz, amount numeric(12,2), currency text, "
-              "status text",
-    "agents": "agent_id text, team text, hired_at timestamptz, left_at timestamptz",
-    "trainings": "agent_id text, completed_at timestamptz, hours double precision, course text",
-    "survey_responses": "response_id text, survey text, score smallint, submitted_at timestamptz, "
-                        "customer_id text, ticket_id text, agent_id text, channel text, comment text",
-    "helpdesk.tickets": "ticket_id text, customer_id text, channel text, created_at timestamptz, "
-                        "first_response_at timestamptz, resolved_at timestamptz, agent_id text, team text, "
-                        "category text, cjm_stage text, is_complaint boolean, contacts integer, "
-                        "reopens integer, handle_seconds bigint, internal_note text",
-}
-TICKETS_QUERY = (
-    "SELECT * FROM helpdesk.tickets WHERE created_at >= %(period_start)s AND created_at < %(period_end)s "
-    "AND category NOT LIKE 'test%%' ORDER BY ticket_id"
-)
-
-
-@pytest.fixture(scope="module")
-def database(postgres_server):
-    """The canonical exports loaded into tables by PostgreSQL's own CSV parser, plus an older ticket."""
-    with psycopg.connect(postgres_server.url(), autocommit=True) as connection:
-        connection.execute("DROP SCHEMA IF EXISTS helpdesk CASCADE; CREATE SCHEMA helpdesk")
-        for table, columns in TABLES.items():
-            connection.execute(f"DROP TABLE IF EXISTS {table}; CREATE TABLE {table} ({columns})")
-            entity = table.split(".")[-1]
-            names = ", ".join(c.split()[0] for c in columns.split(", ") if c.split()[0] != "internal_note")
-            with connection.cursor().copy(f"COPY {table} ({names}) FROM STDIN WITH (FORMAT csv, HEADER)") as copy:
-                copy.write(CANONICAL_CSV[entity].encode())
-        connection.execute(
-            "INSERT INTO helpdesk.tickets (ticket_id, channel, created_at, is_complaint, contacts, reopens, category)"
-            " VALUES ('T0', 'chat', '2026-09-30T23:59:59Z', false, 1, 0, 'x'),"
-            " ('T9', 'chat', '2026-10-09T10:00:00Z', false, 1, 0, 'test run')"
-        )
-    return postgres_server
 
 
 def pg_settings(**entities) -> SourcesSettings:
-    return SourcesSettings.model_validate({"kind": "postgres", "tickets": {"query": TICKETS_QUERY}, **entities})
+    return SourcesSettings.model_validate(
+        {"kind": "postgres", "tickets": {"query": TICKETS_QUERY}, **entities}
+    )
 
 
-def test_tables_and_a_period_query_read_like_the_csv_exports(database, tmp_path, monkeypatch, caplog):
+def test_tables_and_a_period_query_read_like_the_csv_exports(
+    database, tmp_path, monkeypatch, caplog
+):
     monkeypatch.setenv("SCORECARD_DATABASE_URL", database.url())
     caplog.set_level(logging.DEBUG, logger="scorecard")
     settings = pg_settings()
@@ -76,7 +44,9 @@ def test_tables_and_a_period_query_read_like_the_csv_exports(database, tmp_path,
 
     uris = {e.entity: e.source_uri for e in manifest.files}
     assert uris["customers"] == f"postgresql://127.0.0.1:{database.port}/postgres?table=customers"
-    assert uris["tickets"].startswith(f"postgresql://127.0.0.1:{database.port}/postgres?query=sha256:")
+    assert uris["tickets"].startswith(
+        f"postgresql://127.0.0.1:{database.port}/postgres?query=sha256:"
+    )
     assert_archive_intact(manifest, {})
     manifest_text = (tmp_path / "run" / "archive" / "manifest.json").read_text()
     assert PG_PASSWORD not in manifest_text and PG_PASSWORD not in caplog.text
@@ -99,7 +69,7 @@ def test_the_archive_holds_the_exact_rows_read(database, tmp_path, monkeypatch):
     ("url", "message"),
     [
         ("wrong-password", "cannot read from PostgreSQL (OperationalError: connection failed:"),
-        ("malformed", "cannot read from PostgreSQL (ProgrammingError: missing \"=\" after"),
+        ("malformed", 'cannot read from PostgreSQL (ProgrammingError: missing "=" after'),
     ],
 )
 def test_connection_failures_never_show_the_password(database, tmp_path, monkeypatch, url, message):

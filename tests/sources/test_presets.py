@@ -23,10 +23,12 @@ def utc(*parts: int) -> datetime:
 
 def test_zendesk_export_becomes_canonical_tickets(tmp_path):
     sample = SAMPLES / "zendesk_tickets_2026-10.json"
-    settings = SourcesSettings.model_validate({
-        "path": str(write_exports(tmp_path / "src", skip=("tickets",))),
-        "tickets": {"preset": "zendesk_tickets", "path": str(sample)},
-    })
+    settings = SourcesSettings.model_validate(
+        {
+            "path": str(write_exports(tmp_path / "src", skip=("tickets",))),
+            "tickets": {"preset": "zendesk_tickets", "path": str(sample)},
+        }
+    )
     manifest = pull(settings, OCTOBER, tmp_path / "run")
     result = read_entities(manifest, settings)
 
@@ -38,11 +40,20 @@ def test_zendesk_export_becomes_canonical_tickets(tmp_path):
 
     # 101: email; reply 30 min after 06:00Z; solved 120 min after; 1 reply -> 1 contact.
     assert rows["101"] == {
-        "ticket_id": "101", "customer_id": "9001", "channel": "email",
-        "created_at": utc(2026, 10, 1, 6, 0), "first_response_at": utc(2026, 10, 1, 6, 30),
-        "resolved_at": utc(2026, 10, 1, 8, 0), "agent_id": "501", "team": "77",
-        "category": "question", "cjm_stage": None, "is_complaint": False, "contacts": 1,
-        "reopens": 0, "handle_seconds": None,
+        "ticket_id": "101",
+        "customer_id": "9001",
+        "channel": "email",
+        "created_at": utc(2026, 10, 1, 6, 0),
+        "first_response_at": utc(2026, 10, 1, 6, 30),
+        "resolved_at": utc(2026, 10, 1, 8, 0),
+        "agent_id": "501",
+        "team": "77",
+        "category": "question",
+        "cjm_stage": None,
+        "is_complaint": False,
+        "contacts": 1,
+        "reopens": 0,
+        "handle_seconds": None,
     }
     # 102: whatsapp -> messenger; 10:15+03:00 = 07:15Z; +5 min; closed 2880 min = 2 days later;
     # no type -> first tag; tagged complaint; 3 replies -> 1 + (3 - 1) = 3 contacts; 1 reopen.
@@ -61,7 +72,11 @@ def test_zendesk_export_becomes_canonical_tickets(tmp_path):
     assert rows["105"]["resolved_at"] == utc(2026, 10, 4, 9, 0)
     assert rows["105"]["contacts"] == 2
     # 106: a channel the preset does not map is kept for validation to report; no metric set.
-    assert (rows["106"]["channel"], rows["106"]["contacts"], rows["106"]["reopens"]) == ("slack", None, None)
+    assert (rows["106"]["channel"], rows["106"]["contacts"], rows["106"]["reopens"]) == (
+        "slack",
+        None,
+        None,
+    )
 
     assert result.problems.filter(pl.col("entity") == "tickets").is_empty()
     assert result.files["tickets"] == "zendesk_tickets_2026-10.json"
@@ -70,18 +85,20 @@ def test_zendesk_export_becomes_canonical_tickets(tmp_path):
 
 def test_wide_survey_export_becomes_one_row_per_answer(tmp_path):
     sample = SAMPLES / "wide_survey_2026-10.csv"  # Windows-1251, ';', CRLF, naive Moscow times
-    settings = SourcesSettings.model_validate({
-        "path": str(write_exports(tmp_path / "src", skip=("survey_responses",))),
-        "survey_responses": {
-            "preset": "wide_survey",
-            "path": str(sample),
-            "wide_survey": {"channel_column": "Канал"},
-            "mapping": {
-                "source_timezone": "Europe/Moscow",
-                "values": {"channel": {"Телефон": "phone", "Чат": "chat", "Email": "email"}},
+    settings = SourcesSettings.model_validate(
+        {
+            "path": str(write_exports(tmp_path / "src", skip=("survey_responses",))),
+            "survey_responses": {
+                "preset": "wide_survey",
+                "path": str(sample),
+                "wide_survey": {"channel_column": "Канал"},
+                "mapping": {
+                    "source_timezone": "Europe/Moscow",
+                    "values": {"channel": {"Телефон": "phone", "Чат": "chat", "Email": "email"}},
+                },
             },
-        },
-    })
+        }
+    )
     manifest = pull(settings, OCTOBER, tmp_path / "run")
     result = read_entities(manifest, settings)
 
@@ -89,7 +106,9 @@ def test_wide_survey_export_becomes_one_row_per_answer(tmp_path):
     assert responses.schema == polars_schema("survey_responses")
     # Moscow is UTC+3: 14:22 -> 11:22Z, 09:05 -> 06:05Z, 18:40 -> 15:40Z, 23:59 -> 20:59Z.
     # R-004 answered nothing: no row. The comment goes to the first answered question.
-    assert responses.select("response_id", "survey", "score", "submitted_at", "channel", "comment").rows() == [
+    assert responses.select(
+        "response_id", "survey", "score", "submitted_at", "channel", "comment"
+    ).rows() == [
         ("R-001-csat", "csat", 5, utc(2026, 10, 3, 11, 22), "phone", "Всё отлично, спасибо"),
         ("R-001-ces", "ces", 4, utc(2026, 10, 3, 11, 22), "phone", None),
         ("R-001-nps", "nps", 9, utc(2026, 10, 3, 11, 22), "phone", None),
@@ -101,8 +120,15 @@ def test_wide_survey_export_becomes_one_row_per_answer(tmp_path):
         ("R-005-nps", "nps", 8, utc(2026, 10, 7, 20, 59), "chat", None),
     ]
     # The unreadable answer is row 7 of the frame, respondent row 4 of the file.
-    assert result.problems.rows(named=True) == [{
-        "entity": "survey_responses", "file": "wide_survey_2026-10.csv", "row_number": 7,
-        "source_row": 4, "column": "score", "raw_value": "отлично", "rule": "unparseable integer",
-    }]
+    assert result.problems.rows(named=True) == [
+        {
+            "entity": "survey_responses",
+            "file": "wide_survey_2026-10.csv",
+            "row_number": 7,
+            "source_row": 4,
+            "column": "score",
+            "raw_value": "отлично",
+            "rule": "unparseable integer",
+        }
+    ]
     assert_archive_intact(manifest, {sample.name: sample.read_bytes()})

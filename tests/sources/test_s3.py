@@ -11,7 +11,13 @@ from scorecard.errors import InputError
 from scorecard.sources import SourcesSettings, pull, read_entities
 from transforms.periods import Period
 
-from .exports import CANONICAL_CSV, TICKETS_HEADER, assert_archive_intact, assert_one_line, write_exports
+from .exports import (
+    CANONICAL_CSV,
+    TICKETS_HEADER,
+    assert_archive_intact,
+    assert_one_line,
+    write_exports,
+)
 
 BUCKET = "crm-exports"
 KEY_ID_ENV, SECRET_ENV = "TEST_S3_KEY_ID", "TEST_S3_SECRET"
@@ -24,8 +30,13 @@ def bucket(s3_endpoint, monkeypatch):
     """An S3 bucket with the canonical exports under exports/, tickets as monthly drops."""
     monkeypatch.setenv(KEY_ID_ENV, KEY_ID)
     monkeypatch.setenv(SECRET_ENV, SECRET)
-    client = boto3.client("s3", endpoint_url=s3_endpoint, region_name="us-east-1",
-                          aws_access_key_id=KEY_ID, aws_secret_access_key=SECRET)
+    client = boto3.client(
+        "s3",
+        endpoint_url=s3_endpoint,
+        region_name="us-east-1",
+        aws_access_key_id=KEY_ID,
+        aws_secret_access_key=SECRET,
+    )
     client.create_bucket(Bucket=BUCKET)
     uploaded: dict[str, bytes] = {}
     for entity, text in CANONICAL_CSV.items():
@@ -41,13 +52,21 @@ def bucket(s3_endpoint, monkeypatch):
 
 
 def s3_settings(endpoint: str, **entities) -> SourcesSettings:
-    return SourcesSettings.model_validate({
-        "kind": "s3",
-        "s3": {"bucket": BUCKET, "prefix": "exports/", "endpoint_url": endpoint, "region": "us-east-1",
-               "access_key_id_env": KEY_ID_ENV, "secret_access_key_env": SECRET_ENV},
-        "tickets": {"template": "tickets_{period}.csv"},
-        **entities,
-    })
+    return SourcesSettings.model_validate(
+        {
+            "kind": "s3",
+            "s3": {
+                "bucket": BUCKET,
+                "prefix": "exports/",
+                "endpoint_url": endpoint,
+                "region": "us-east-1",
+                "access_key_id_env": KEY_ID_ENV,
+                "secret_access_key_env": SECRET_ENV,
+            },
+            "tickets": {"template": "tickets_{period}.csv"},
+            **entities,
+        }
+    )
 
 
 def test_a_quarter_is_pulled_from_s3_and_archived_unchanged(bucket, s3_endpoint, tmp_path, caplog):
@@ -76,12 +95,19 @@ def test_glob_on_s3_and_a_folder_default(bucket, s3_endpoint, tmp_path):
         body = b'{"response_id": "%s", "survey": "csat", "score": 4, "submitted_at": "2026-10-02T10:00:00Z"}\n'
         client.put_object(Bucket=BUCKET, Key=f"exports/surveys/{name}", Body=body % name.encode())
     folder = write_exports(tmp_path / "src", skip=("survey_responses",))
-    settings = SourcesSettings.model_validate({
-        "path": str(folder),
-        "s3": {"bucket": BUCKET, "prefix": "exports", "endpoint_url": s3_endpoint,
-               "access_key_id_env": KEY_ID_ENV, "secret_access_key_env": SECRET_ENV},
-        "survey_responses": {"kind": "s3", "glob": "surveys/*.jsonl"},
-    })
+    settings = SourcesSettings.model_validate(
+        {
+            "path": str(folder),
+            "s3": {
+                "bucket": BUCKET,
+                "prefix": "exports",
+                "endpoint_url": s3_endpoint,
+                "access_key_id_env": KEY_ID_ENV,
+                "secret_access_key_env": SECRET_ENV,
+            },
+            "survey_responses": {"kind": "s3", "glob": "surveys/*.jsonl"},
+        }
+    )
     manifest = pull(settings, Period.parse("2026-10"), tmp_path / "run")
     assert [e.name for e in manifest.for_entity("survey_responses")] == ["a.jsonl", "b.jsonl"]
     assert manifest.for_entity("orders")[0].source_uri == str((folder / "orders.csv").resolve())
@@ -92,10 +118,18 @@ def test_glob_on_s3_and_a_folder_default(bucket, s3_endpoint, tmp_path):
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"agents": {"path": "hr/agents.csv"}},
-         f"s3://{BUCKET}/exports/hr/agents.csv: export not found — put the file there"),
-        ({"s3": {"bucket": "no-such-bucket"}}, "s3://no-such-bucket: bucket not found — check bucket"),
-        ({"s3": {"endpoint_url": "http://127.0.0.1:9"}}, "cannot reach S3 (EndpointConnectionError)"),
+        (
+            {"agents": {"path": "hr/agents.csv"}},
+            f"s3://{BUCKET}/exports/hr/agents.csv: export not found — put the file there",
+        ),
+        (
+            {"s3": {"bucket": "no-such-bucket"}},
+            "s3://no-such-bucket: bucket not found — check bucket",
+        ),
+        (
+            {"s3": {"endpoint_url": "http://127.0.0.1:9"}},
+            "cannot reach S3 (EndpointConnectionError)",
+        ),
     ],
 )
 def test_s3_failures_are_one_line_without_secrets(bucket, s3_endpoint, tmp_path, change, message):

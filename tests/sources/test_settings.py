@@ -51,7 +51,9 @@ def test_wide_survey_questions_are_replaced_as_a_whole():
 
 
 def test_defaults_inherit_the_top_level_and_the_config_folder():
-    settings = SourcesSettings.model_validate(tomllib.loads(CONFIG)).resolved(Path("/etc/scorecard"))
+    settings = SourcesSettings.model_validate(tomllib.loads(CONFIG)).resolved(
+        Path("/etc/scorecard")
+    )
     assert settings.path == "/etc/scorecard/exports"
     assert settings.kind_of("orders") == "folder"
     assert settings.timezone_of("orders") == "Europe/Moscow"
@@ -69,8 +71,20 @@ def test_shipped_presets_are_all_valid():
 @pytest.mark.parametrize(
     ("section", "message"),
     [
-        ({"tickets": {"preset": "freshdesk"}}, "unknown preset 'freshdesk'; shipped presets: wide_survey"),
+        (
+            {"tickets": {"preset": "freshdesk"}},
+            "unknown preset 'freshdesk'; shipped presets: wide_survey",
+        ),
         ({"tickets": {"template": "tickets.csv"}}, "template must contain {period}"),
+        ({"tickets": {"template": "{year}/tickets_{period}.csv"}}, "and no other {…}"),
+        (
+            {"kind": "postgres", "tickets": {"path": "t.csv"}},
+            "tickets: a postgres source takes table or query",
+        ),
+        (
+            {"tickets": {"table": "helpdesk.tickets"}},
+            "tickets: table and query need kind = 'postgres'",
+        ),
         ({"tickets": {"path": "a.csv", "glob": "*.csv"}}, "only one of path, template and glob"),
         ({"tickets": {"table": "t", "query": "select 1"}}, "either table or query"),
         ({"tickets": {"format": "wide_survey"}}, "format wide_survey needs"),
@@ -78,9 +92,22 @@ def test_shipped_presets_are_all_valid():
         ({"tickets": {"delimiter": ";;"}}, "delimiter must be one character"),
         ({"tickets": {"mapping": {"source_timezone": "Moscow"}}}, "unknown time zone 'Moscow'"),
         ({"kind": "s3"}, "needs a [sources.s3] table"),
+        (
+            {"tickets": {"mapping": {"values": {"kanal": {"Чат": "chat"}}}}},
+            "tickets: mapping.values: 'kanal' is not a column of tickets",
+        ),
+        (
+            {"tickets": {"mapping": {"scale": {"channel": 60}}}},
+            "tickets: mapping.scale: 'channel' is not a number column of tickets (contacts, reopens, handle_seconds)",
+        ),
         ({"tickets": {"typo": 1}}, "Extra inputs are not permitted"),
         (
-            {"survey_responses": {"preset": "wide_survey", "wide_survey": {"questions": {"Q": "cast"}}}},
+            {
+                "survey_responses": {
+                    "preset": "wide_survey",
+                    "wide_survey": {"questions": {"Q": "cast"}},
+                }
+            },
             "unknown survey 'cast'",
         ),
     ],

@@ -6,7 +6,7 @@ other canonical column gets a neutral default (null, or the contract's minimum).
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from types import ModuleType
 from typing import Any
 
@@ -29,7 +29,7 @@ DEFAULTS: dict[str, Row] = {
 
 def utc(text: str) -> datetime:
     """An aware UTC instant from ``"2026-10-01 09:00"`` (seconds and fractions allowed)."""
-    return datetime.fromisoformat(text).replace(tzinfo=timezone.utc)
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
 def entity(name: str, rows: list[Row]) -> pl.LazyFrame:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 import polars as pl
@@ -24,7 +24,7 @@ FILES = {
 
 def ts(day: str, clock: str = "10:00") -> datetime:
     """2026-10-05 10:00 UTC from ("2026-10-05", "10:00")."""
-    return datetime.fromisoformat(f"{day}T{clock}").replace(tzinfo=timezone.utc)
+    return datetime.fromisoformat(f"{day}T{clock}").replace(tzinfo=UTC)
 
 
 def _frame(entity: str, rows: list[tuple]) -> pl.DataFrame:

@@ -11,7 +11,12 @@ from typing import Any
 import polars as pl
 import pytest
 
-from scorecard.validation import ValidationOutcome, ValidationSettings, format_summary_table, validate
+from scorecard.validation import (
+    ValidationOutcome,
+    ValidationSettings,
+    format_summary_table,
+    validate,
+)
 from tests.validation._data import FILES, PERIOD, copy_of, ts, valid_frames, with_rows, with_value
 
 SETTINGS = ValidationSettings()
@@ -117,7 +122,7 @@ def test_a_row_that_breaks_a_row_rule_is_quarantined_with_the_rule(corpus, case)
 
 
 def test_the_corpus_quarantines_exactly_the_bad_rows_and_the_run_goes_on(corpus):
-    outcome, placed = corpus
+    outcome, _ = corpus
     assert outcome.quarantine.height == sum(len(bad.rules) for bad in BAD_ROWS)
     for entity, frame in valid_frames().items():
         assert outcome.clean[entity].equals(frame), entity
@@ -138,8 +143,8 @@ def test_the_quarantine_keeps_the_bad_value_as_text():
 def test_a_row_rule_finding_is_one_line_naming_file_column_rule_and_action():
     outcome = run(with_value(valid_frames(), "tickets", 1, "contacts", 0))
     assert [finding.message for finding in outcome.findings] == [
-        "tickets.csv, column 'contacts': contacts >= 1 — 1 row quarantined (first row_number 1); "
-        "count the first contact too (contacts starts at 1)"
+        ("tickets.csv, column 'contacts': contacts >= 1 — 1 row quarantined (first row_number 1); "
+        "count the first contact too (contacts starts at 1)")
     ]
 
 
@@ -175,8 +180,8 @@ def test_duplicates_above_the_tolerated_share_stop_the_period():
     assert outcome.critical
     assert outcome.quarantine.is_empty()
     assert critical_lines(outcome) == [
-        "tickets.csv, column 'ticket_id': ticket_id is unique — 1 row with a repeated id "
-        "(10.0% of 10 rows checked; tolerated 1.0%); export each ticket once"
+        ("tickets.csv, column 'ticket_id': ticket_id is unique — 1 row with a repeated id "
+        "(10.0% of 10 rows checked; tolerated 1.0%); export each ticket once")
     ]
 
 
@@ -185,8 +190,8 @@ def test_a_foreign_currency_stops_the_period():
     outcome = run(with_value(valid_frames(), "orders", 3, "currency", "USD"))
     assert outcome.critical
     assert critical_lines(outcome) == [
-        "orders.csv, column 'currency': currency is the configured currency — 1 row in breach "
-        "(found 'USD'); export amounts in the configured currency or change validation.currency"
+        ("orders.csv, column 'currency': currency is the configured currency — 1 row in breach "
+        "(found 'USD'); export amounts in the configured currency or change validation.currency")
     ]
     assert outcome.quarantine.is_empty()
 
@@ -196,8 +201,8 @@ def test_a_missing_column_stops_the_period():
     frames["tickets"] = frames["tickets"].drop("contacts")
     outcome = run(frames)
     assert critical_lines(outcome) == [
-        "tickets.csv, column 'contacts': the export has every canonical column — the column is "
-        "missing; map the column in the source's mapping or re-export the file with it"
+        ("tickets.csv, column 'contacts': the export has every canonical column — the column is "
+        "missing; map the column in the source's mapping or re-export the file with it")
     ]
 
 
@@ -206,8 +211,8 @@ def test_an_export_without_tickets_in_the_period_stops_it():
     frames["tickets"] = frames["tickets"].filter(pl.col("created_at") < PERIOD.start_utc)  # t5, t8, t9, t10
     outcome = run(frames)
     assert critical_lines(outcome) == [
-        "tickets.csv, column 'created_at': the export has tickets created in the period — no row "
-        "has created_at in 2026-10 (4 rows in the export); export tickets that cover the whole period"
+        ("tickets.csv, column 'created_at': the export has tickets created in the period — no row "
+        "has created_at in 2026-10 (4 rows in the export); export tickets that cover the whole period")
     ]
 
 
@@ -216,9 +221,9 @@ def test_an_empty_export_of_a_required_entity_stops_the_period():
     frames["survey_responses"] = frames["survey_responses"].clear()
     outcome = run(frames)
     assert critical_lines(outcome) == [
-        "survey.csv, column 'submitted_at': the export has responses submitted in the period — no row "
+        ("survey.csv, column 'submitted_at': the export has responses submitted in the period — no row "
         "has submitted_at in 2026-10 (0 rows in the export); export survey responses that cover the "
-        "whole period"
+        "whole period")
     ]
 
 
@@ -238,8 +243,8 @@ def test_a_ticket_of_an_unknown_agent_is_a_warning_and_stays():
         (1, "agent_id exists in agents", "warning")
     ]
     assert [finding.message for finding in outcome.findings] == [
-        "tickets.csv, column 'agent_id': agent_id exists in agents — 1 row flagged and kept "
-        "(first row_number 1); add these agents to the HR export (the tickets still count)"
+        ("tickets.csv, column 'agent_id': agent_id exists in agents — 1 row flagged and kept "
+        "(first row_number 1); add these agents to the HR export (the tickets still count)")
     ]
 
 
