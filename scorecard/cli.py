@@ -30,6 +30,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("scorecard: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug, not bad input: one line, the traceback on request
+        if os.environ.get("SCORECARD_DEBUG"):
+            raise
+        first = str(exc).splitlines()[0] if str(exc) else ""
+        print(
+            f"scorecard: internal error {type(exc).__name__}: {first[:300]} "
+            "(set SCORECARD_DEBUG=1 to see the traceback, and please report it)",
+            file=sys.stderr,
+        )
+        return 70
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -70,9 +70,9 @@ def validate_inputs(settings: Settings, period: Period, read, run_root: Path | N
         period,
         settings.validation,
         files=read.files,
-        problems=read.problems,
         docs_dir=(run_root / "data-docs") if run_root is not None and settings.validation.write_data_docs else None,
     )
+    outcome = quarantine_unreadable(read.frames, outcome, read.problems)
     if run_root is not None:
         outcome.quarantine.write_parquet(run_root / "quarantine.parquet")
         (run_root / "validation.json").write_text(
@@ -80,6 +80,30 @@ def validate_inputs(settings: Settings, period: Period, read, run_root: Path | N
             encoding="utf-8",
         )
     return outcome
+
+
+def quarantine_unreadable(frames: dict[str, pl.DataFrame], outcome, problems: pl.DataFrame):
+    """Rows with a value the reader could not parse go to the quarantine too, with that rule."""
+    from dataclasses import replace
+
+    if problems.is_empty():
+        return outcome
+    unreadable = problems.select(
+        "entity", "file", "row_number", "column", "rule",
+        pl.lit("critical").alias("severity"), pl.col("raw_value").alias("value"),
+    )
+    quarantine = pl.concat([outcome.quarantine, unreadable.cast(outcome.quarantine.schema)])
+    removed = quarantine.filter(pl.col("severity") == "critical")
+    clean = {}
+    for entity, frame in frames.items():
+        rows = removed.filter(pl.col("entity") == entity).get_column("row_number").unique()
+        keep = ~pl.int_range(pl.len(), dtype=pl.Int64).is_in(rows.implode())
+        clean[entity] = frame.filter(keep) if rows.len() else outcome.clean[entity]
+    summary = [
+        replace(row, quarantined=removed.filter(pl.col("entity") == row.entity)["row_number"].n_unique())
+        for row in outcome.summary
+    ]
+    return replace(outcome, clean=clean, quarantine=quarantine, summary=summary)
 
 
 def raise_if_critical(outcome) -> None:
@@ -146,9 +170,7 @@ def render_report(settings: Settings, period: Period, run: RunPaths, compared: p
         currency=settings.reporting.currency,
     )
     context = report.build_context(meta, compared, data_quality(manifest, read, outcome), comments=survey_comments(outcome.clean, period))
-    report.render_pdf(context, run.pdf)
-    report.check_pdf(run.pdf, language=settings.reporting.language, min_pages=4)
-    return run.pdf
+    return report.render_pdf(context, run.pdf)  # read back and checked before it exists
 
 
 def data_quality(manifest, read, outcome):
@@ -158,8 +180,13 @@ def data_quality(manifest, read, outcome):
     quarantined_by_entity = outcome.quarantine.group_by("entity").agg(pl.col("row_number").n_unique().alias("rows"))
     quarantined = dict(quarantined_by_entity.iter_rows())
     files = [
-        (entry.entity, entry.name, read.frames[entry.entity].height if entry.entity in read.frames else 0,
-         quarantined.get(entry.entity, 0), entry.sha256)
+        report.InputFile(
+            entity=entry.entity,
+            file_name=entry.name,
+            rows_read=read.frames[entry.entity].height if entry.entity in read.frames else 0,
+            rows_quarantined=quarantined.get(entry.entity, 0),
+            sha256=entry.sha256,
+        )
         for entry in manifest.files
     ]
     by_rule = (
@@ -167,7 +194,11 @@ def data_quality(manifest, read, outcome):
         .sort("rows", descending=True)
     )
     warnings = [f.message for f in outcome.findings if f.severity == "warning"]
-    return report.DataQuality(files=files, quarantined=list(by_rule.iter_rows()), warnings=warnings)
+    return report.DataQuality(
+        files=files,
+        quarantined=[report.QuarantinedRows(*row) for row in by_rule.iter_rows()],
+        warnings=warnings,
+    )
 
 
 def survey_comments(frames: dict[str, pl.DataFrame], period: Period, limit: int = 8) -> list[str]:

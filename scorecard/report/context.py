@@ -14,7 +14,13 @@ from scorecard.report.charts import data_uri, sparkline
 from scorecard.report.glossary import kpi_text
 from scorecard.report.locale_format import LocaleFormat
 from scorecard.report.metric_view import MetricRow, read_metric_rows
-from scorecard.report.model import DataQuality, InputFile, QuarantinedRows, ReportMeta
+from scorecard.report.model import (
+    DataQuality,
+    InputFile,
+    Language,
+    QuarantinedRows,
+    ReportMeta,
+)
 from scorecard.report.sections import breakdown_tables, index_segments, level_charts
 from scorecard.report.summary import HEADLINE_KPIS, improvements, missed_targets, status_counts
 from scorecard.report.texts import ENTITY_TITLES, LEVEL_LEADS, LEVEL_TITLES, STATUS_TEXT, labels
@@ -80,17 +86,7 @@ def build_context(
         ],
         "show_baseline": any(r.baseline_value is not None for r in ordered),
         "quality": _quality_view(quality, fmt),
-        "glossary": [
-            {
-                "title": LEVEL_TITLES[level][meta.language],
-                "terms": [
-                    {"name": kpi_text(k.id).name(meta.language),
-                     "definition": kpi_text(k.id).definition(meta.language)}
-                    for k in kpis_of(level)
-                ],
-            }
-            for level in LEVELS
-        ],
+        "glossary": _glossary(meta.language),
     }
 
 
@@ -143,6 +139,21 @@ def _notes(rows: Sequence[MetricRow], text: dict[str, str]) -> list[str]:
     if any(r.low_sample for r in rows):
         notes.append(text["low_sample_note"])
     return notes
+
+
+def _glossary(language: Language) -> list[dict]:
+    """Every KPI's name and plain-words definition, grouped by level."""
+    return [
+        {
+            "title": LEVEL_TITLES[level][language],
+            "terms": [
+                {"name": kpi_text(k.id).name(language),
+                 "definition": kpi_text(k.id).definition(language)}
+                for k in kpis_of(level)
+            ],
+        }
+        for level in LEVELS
+    ]
 
 
 def _target_text(row: MetricRow, fmt: LocaleFormat) -> str:

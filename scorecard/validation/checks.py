@@ -1,7 +1,8 @@
 """The rules GX cannot express on one table, in Polars: duplicates, references, period data.
 
-Each function takes the checked rows of an entity (with their input row number in
-``ROW``) and returns a Failure, or None when the rule holds.
+Each check takes the checked rows of an entity (with their input row number in
+``ROW``) and returns a Failure, or None when the rule holds. ``unreadable`` turns
+the reader's problems (values it could not parse) into row failures too.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from transforms.base import in_period
 from transforms.periods import Period
 
 ROW = "_row_number"
+UNREADABLE_ACTION = "correct the value in the export, or its format in the source's mapping"
 
 
 def duplicates(checked: pl.DataFrame, rule: Rule, max_share: float) -> Failure | None:
@@ -81,3 +83,33 @@ def _row_failure(rule: Rule, failing: pl.DataFrame) -> Failure | None:
         return None
     numbers = tuple(sorted(failing.get_column(ROW).to_list()))
     return Failure(rule, rule.kwargs["column"], len(numbers), rows=numbers)
+
+
+def unreadable(problems: pl.DataFrame) -> list[Failure]:
+    """One critical row failure per (column, rule) of the reader's problems of one entity.
+
+    ``problems`` has the reader's columns: row_number, column, raw_value, rule.
+    """
+    failures = []
+    for (column, rule_text), group in problems.sort("row_number").group_by(
+        "column", "rule", maintain_order=True
+    ):
+        rule = Rule(
+            type="readable",
+            kwargs={"column": column},
+            severity="critical",
+            scope="row",
+            description=rule_text,
+            action=UNREADABLE_ACTION,
+            by_gx=False,
+        )
+        failures.append(
+            Failure(
+                rule,
+                column,
+                group.height,
+                rows=tuple(group.get_column("row_number").to_list()),
+                values=tuple(group.get_column("raw_value").to_list()),
+            )
+        )
+    return failures

@@ -12,13 +12,18 @@ EXAMPLE_CHARS = 20
 
 @dataclass(frozen=True)
 class Failure:
-    """A failed rule: its column, how many rows failed, which rows (row rules), what was found."""
+    """A failed rule: its column, how many rows failed, which rows (row rules), what was found.
+
+    ``values`` gives the failing rows' values as read when the frame no longer holds
+    them (a value the reader could not parse is null in the frame).
+    """
 
     rule: Rule
     column: str | None
     failed_count: int
     rows: tuple[int, ...] = ()
     detail: str = ""
+    values: tuple[str | None, ...] | None = None
 
 
 def shown(value: Any) -> str:

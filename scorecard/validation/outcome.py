@@ -129,6 +129,10 @@ def _finding(entity: str, file: str, failure: Failure) -> Finding:
 
 def _quarantine_rows(entity: str, file: str, frame: pl.DataFrame, failure: Failure) -> pl.DataFrame:
     rows = pl.Series("row_number", failure.rows, dtype=pl.Int64)
+    if failure.values is not None:
+        values = pl.Series("value", failure.values, dtype=pl.String)
+    else:
+        values = frame.get_column(failure.column).gather(rows).cast(pl.String)
     return pl.DataFrame(
         {
             "entity": entity,
@@ -137,7 +141,7 @@ def _quarantine_rows(entity: str, file: str, frame: pl.DataFrame, failure: Failu
             "column": failure.column,
             "rule": failure.rule.description,
             "severity": failure.rule.severity,
-            "value": frame.get_column(failure.column).gather(rows).cast(pl.String),
+            "value": values,
         },
         schema=QUARANTINE_SCHEMA,
     )

@@ -35,9 +35,15 @@ def validate(
     settings: ValidationSettings,
     *,
     files: Mapping[str, str] | None = None,
+    problems: pl.DataFrame | None = None,
     docs_dir: Path | None = None,
 ) -> ValidationOutcome:
-    """Validate the canonical frames of one period; ``files`` names each entity's file in messages."""
+    """Validate the canonical frames of one period.
+
+    ``files`` names each entity's file in messages. ``problems`` are the values the
+    reader could not parse (scorecard.sources' PROBLEMS_SCHEMA: entity, row_number,
+    column, raw_value, rule, …); their rows are quarantined under the reader's rule.
+    """
     absent = [entity for entity in REQUIRED_ENTITIES if entity not in frames]
     if absent:
         raise ValueError(f"validate needs every required entity; missing: {', '.join(absent)}")
@@ -55,6 +61,8 @@ def validate(
         expectations = _runnable(suite.expectations, frame)
         failures = _run_gx(entity, expectations, frame, checked, parameters)
         failures += _run_checks(suite, frame, checked, frames, period, settings)
+        if problems is not None:
+            failures += checks.unreadable(problems.filter(pl.col("entity") == entity))
         file = (files or {}).get(entity, entity)
         outcomes[entity] = entity_outcome(entity, file, frame, failures)
         seconds = time.perf_counter() - started

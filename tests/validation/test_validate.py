@@ -290,3 +290,25 @@ def test_data_docs_are_written_only_when_asked(tmp_path):
     validate(frames, PERIOD, ValidationSettings(write_data_docs=True), docs_dir=tmp_path / "docs")
     index = (tmp_path / "docs" / "index.html").read_text(encoding="utf-8")
     assert "tickets" in index and "survey_responses" in index
+
+
+# --- values the reader could not parse -------------------------------------------------
+def test_values_the_reader_could_not_parse_are_quarantined_with_the_readers_rule():
+    frames = with_value(valid_frames(), "tickets", 2, "handle_seconds", None)  # t3 read "12 мин" as null
+    problems = pl.DataFrame(
+        {
+            "entity": ["tickets"], "file": ["tickets.csv"], "row_number": [2], "source_row": [2],
+            "column": ["handle_seconds"], "raw_value": ["12 мин"], "rule": ["unparseable integer"],
+        }
+    )
+    outcome = validate(frames, PERIOD, SETTINGS, files=FILES, problems=problems)
+    assert outcome.quarantine.rows() == [
+        ("tickets", "tickets.csv", 2, "handle_seconds", "unparseable integer", "critical", "12 мин")
+    ]
+    assert outcome.clean["tickets"].get_column("ticket_id").to_list() == [
+        "t1", "t2", "t4", "t5", "t6", "t7", "t8", "t9", "t10",
+    ]
+    assert [finding.message for finding in outcome.findings] == [
+        ("tickets.csv, column 'handle_seconds': unparseable integer — 1 row quarantined (first row_number 2); "
+        "correct the value in the export, or its format in the source's mapping")
+    ]
