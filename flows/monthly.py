@@ -7,6 +7,7 @@ from pathlib import Path
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
+from prefect.tasks import exponential_backoff
 
 from scorecard import pipeline
 from scorecard.config import Settings, load_settings
@@ -26,6 +27,8 @@ validate = _task(pipeline.validate_inputs)
 compute = _task(pipeline.compute)
 compare = _task(pipeline.compare_with_history)
 render = _task(pipeline.render_report)
+render_notice = _task(pipeline.render_notice)
+deliver_report = _task(pipeline.send_report)  # retries come from [email] in the flow
 
 
 @_task
@@ -39,6 +42,7 @@ def monthly_scorecard(
     config: str | None = None,
     source: str | None = None,
     send: bool = True,
+    resend: bool = False,
 ) -> str:
     """Pull → validate → compute → store → render (→ email) one period; returns the PDF path."""
     settings = load_settings(config)
@@ -51,13 +55,32 @@ def monthly_scorecard(
     try:
         manifest, read = pull_and_read(settings, target, run)
         outcome = validate(settings, target, read, run.root)
-        pipeline.raise_if_critical(outcome)
+        if outcome.critical:
+            notice = render_notice(settings, target, run, outcome)
+            store.finish_run(run.run_id, "validation failed", input_checksums=pipeline.checksums(manifest),
+                             report_path=str(notice), error=pipeline.critical_line(outcome))
+            pipeline.raise_if_critical(outcome)
         rows = compute(settings, target, outcome.clean)
         compared = compare(settings, target, rows, store)
         store_period(store, target, compared, run)
-        pdf = render(settings, target, run, compared, manifest, read, outcome)
+        rendered = render(settings, target, run, compared, manifest, read, outcome)
+    except pipeline.ValidationFailed:
+        raise
     except Exception as exc:
         store.finish_run(run.run_id, "failed", error=pipeline.error_line(exc))
         raise
-    store.finish_run(run.run_id, "succeeded", input_checksums=pipeline.checksums(manifest), report_path=str(pdf))
-    return str(pdf)
+    status = "succeeded"
+    if send and settings.email.enabled:
+        try:
+            retrying = deliver_report.with_options(
+                retries=settings.email.retries,
+                retry_delay_seconds=exponential_backoff(settings.email.retry_delay_seconds)(settings.email.retries),
+            )
+            retrying(settings, target, rendered, store, resend)
+        except Exception as exc:
+            store.finish_run(run.run_id, "delivery failed", input_checksums=pipeline.checksums(manifest),
+                             report_path=str(rendered.pdf), error=pipeline.error_line(exc))
+            raise
+        status = "sent"
+    store.finish_run(run.run_id, status, input_checksums=pipeline.checksums(manifest), report_path=str(rendered.pdf))
+    return str(rendered.pdf)

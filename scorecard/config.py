@@ -131,6 +131,8 @@ class EmailSettings(Section):
     password_block: str | None = None  # or the name of a Prefect Secret block
     sender: str = "scorecard@localhost"
     recipients: list[str] = []
+    retries: int = Field(3, ge=0)  # SMTP attempts after the first, with exponential backoff
+    retry_delay_seconds: float = Field(30, ge=0)
 
 
 class Settings(BaseSettings):

@@ -106,10 +106,14 @@ def quarantine_unreadable(frames: dict[str, pl.DataFrame], outcome, problems: pl
     return replace(outcome, clean=clean, quarantine=quarantine, summary=summary)
 
 
+def critical_line(outcome) -> str:
+    lines = [f.message for f in outcome.findings if f.severity == "critical"]
+    return lines[0] + (f" (and {len(lines) - 1} more critical findings)" if len(lines) > 1 else "")
+
+
 def raise_if_critical(outcome) -> None:
     if outcome.critical:
-        lines = [f.message for f in outcome.findings if f.severity == "critical"]
-        raise ValidationFailed(lines[0] + (f" (and {len(lines) - 1} more critical findings)" if len(lines) > 1 else ""))
+        raise ValidationFailed(critical_line(outcome))
 
 
 # --- compute, compare, store ---------------------------------------------------------
@@ -157,8 +161,17 @@ def fill_history(settings: Settings, periods: list[Period]) -> None:
 
 
 # --- report ------------------------------------------------------------------------
-def render_report(settings: Settings, period: Period, run: RunPaths, compared: pl.DataFrame, manifest, read, outcome) -> Path:
-    """Render the executive PDF into the run folder and read it back before calling it done."""
+@dataclass(frozen=True)
+class RenderedReport:
+    pdf: Path
+    email_html: str  # the short summary that goes in the email body
+    subject: str
+
+
+def render_report(
+    settings: Settings, period: Period, run: RunPaths, compared: pl.DataFrame, manifest, read, outcome
+) -> RenderedReport:
+    """Render the executive PDF into the run folder; it is read back and checked before it exists."""
     from scorecard import report
 
     meta = report.ReportMeta(
@@ -169,8 +182,37 @@ def render_report(settings: Settings, period: Period, run: RunPaths, compared: p
         language=settings.reporting.language,
         currency=settings.reporting.currency,
     )
-    context = report.build_context(meta, compared, data_quality(manifest, read, outcome), comments=survey_comments(outcome.clean, period))
-    return report.render_pdf(context, run.pdf)  # read back and checked before it exists
+    quality = data_quality(manifest, read, outcome)
+    context = report.build_context(meta, compared, quality, comments=survey_comments(outcome.clean, period))
+    pdf = report.render_pdf(context, run.pdf)
+    return RenderedReport(pdf=pdf, email_html=report.email_summary_html(context), subject=email_subject(settings, period))
+
+
+def render_notice(settings: Settings, period: Period, run: RunPaths, outcome) -> Path:
+    """The short data-problem notice a period gets instead of the executive PDF."""
+    from scorecard import report
+
+    meta = report.ReportMeta(
+        company=settings.company.name, period=period, generated_at=datetime.now(timezone.utc),
+        run_id=run.run_id, language=settings.reporting.language, currency=settings.reporting.currency,
+    )
+    lines = [f.message for f in outcome.findings if f.severity == "critical"]
+    return report.render_data_problem_notice(meta, lines, run.root / "data-problem-notice.pdf")
+
+
+def email_subject(settings: Settings, period: Period) -> str:
+    if settings.reporting.language == "ru":
+        return f"{settings.company.name}: ССП клиентского сервиса за {period.label}"
+    return f"{settings.company.name}: customer service scorecard for {period.label}"
+
+
+def send_report(settings: Settings, period: Period, rendered: RenderedReport, store: MetricStore, resend: bool = False):
+    from scorecard.delivery import deliver
+
+    return deliver(
+        settings.email, store, period=period.label, pdf=rendered.pdf,
+        subject=rendered.subject, html_body=rendered.email_html, resend=resend,
+    )
 
 
 def data_quality(manifest, read, outcome):

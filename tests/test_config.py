@@ -94,3 +94,11 @@ def test_a_wrong_environment_value_names_the_variable(tmp_path, monkeypatch):
 def test_missing_file_is_one_line(tmp_path):
     with pytest.raises(ConfigError, match="configuration file not found"):
         load_settings(tmp_path / "nope.toml")
+
+
+def test_the_annotated_example_is_valid():
+    example = Path(__file__).resolve().parent.parent / "scorecard.example.toml"
+    settings = load_settings(example)
+    assert settings.reporting.language == "ru"
+    assert settings.metric_targets()["customer.churn_rate"].direction == "lower"
+    assert settings.sources.path == str(example.parent / "exports")

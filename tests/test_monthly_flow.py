@@ -67,7 +67,7 @@ def test_monthly_flow_end_to_end(prefect_harness, workspace):
     pdf = Path(monthly_scorecard(period=PERIOD.label, config=str(workspace / "scorecard.toml"), send=False))
     assert pdf.exists() and pdf.suffix == ".pdf"
     text = pdf_text(pdf)
-    for title in ("Financial", "Customer", "Internal processes", "Growth"):
+    for title in ("Financial", "Customer", "Operational", "Growth & learning"):
         assert title in text, title
 
     settings = load_settings(workspace / "scorecard.toml")

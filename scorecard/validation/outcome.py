@@ -78,7 +78,8 @@ def entity_outcome(entity: str, file: str, frame: pl.DataFrame, failures: list[F
         + [_quarantine_rows(entity, file, frame, failure) for failure in failures if failure.rows],
     )
     removed = quarantine.filter(pl.col("severity") == "critical").get_column("row_number").unique()
-    clean = frame if removed.is_empty() else frame.filter(~pl.int_range(pl.len(), dtype=pl.Int64).is_in(removed.implode()))
+    kept = ~pl.int_range(pl.len(), dtype=pl.Int64).is_in(removed.implode())
+    clean = frame if removed.is_empty() else frame.filter(kept)
     summary = SummaryRow(
         entity=entity,
         file=file,
@@ -93,7 +94,9 @@ def entity_outcome(entity: str, file: str, frame: pl.DataFrame, failures: list[F
 def combine(outcomes: dict[str, EntityOutcome]) -> ValidationOutcome:
     return ValidationOutcome(
         clean={entity: outcome.clean for entity, outcome in outcomes.items()},
-        quarantine=pl.concat([pl.DataFrame(schema=QUARANTINE_SCHEMA)] + [o.quarantine for o in outcomes.values()]),
+        quarantine=pl.concat(
+            [pl.DataFrame(schema=QUARANTINE_SCHEMA)] + [outcome.quarantine for outcome in outcomes.values()]
+        ),
         findings=[finding for outcome in outcomes.values() for finding in outcome.findings],
         summary=[outcome.summary for outcome in outcomes.values()],
     )
