@@ -65,14 +65,16 @@ def validate_inputs(settings: Settings, period: Period, read, run_root: Path | N
     """Validate the read frames; write the quarantine; raise ValidationFailed on critical findings."""
     from scorecard.validation import validate
 
+    # Validation must cover every order the revenue KPIs look back at.
+    lookback = max(settings.validation.orders_lookback_months, settings.metrics.churned_revenue_months)
     outcome = validate(
         read.frames,
         period,
-        settings.validation,
+        settings.validation.model_copy(update={"orders_lookback_months": lookback}),
         files=read.files,
+        problems=read.problems,
         docs_dir=(run_root / "data-docs") if run_root is not None and settings.validation.write_data_docs else None,
     )
-    outcome = quarantine_unreadable(read.frames, outcome, read.problems)
     if run_root is not None:
         outcome.quarantine.write_parquet(run_root / "quarantine.parquet")
         (run_root / "validation.json").write_text(
@@ -80,30 +82,6 @@ def validate_inputs(settings: Settings, period: Period, read, run_root: Path | N
             encoding="utf-8",
         )
     return outcome
-
-
-def quarantine_unreadable(frames: dict[str, pl.DataFrame], outcome, problems: pl.DataFrame):
-    """Rows with a value the reader could not parse go to the quarantine too, with that rule."""
-    from dataclasses import replace
-
-    if problems.is_empty():
-        return outcome
-    unreadable = problems.select(
-        "entity", "file", "row_number", "column", "rule",
-        pl.lit("critical").alias("severity"), pl.col("raw_value").alias("value"),
-    )
-    quarantine = pl.concat([outcome.quarantine, unreadable.cast(outcome.quarantine.schema)])
-    removed = quarantine.filter(pl.col("severity") == "critical")
-    clean = {}
-    for entity, frame in frames.items():
-        rows = removed.filter(pl.col("entity") == entity).get_column("row_number").unique()
-        keep = ~pl.int_range(pl.len(), dtype=pl.Int64).is_in(rows.implode())
-        clean[entity] = frame.filter(keep) if rows.len() else outcome.clean[entity]
-    summary = [
-        replace(row, quarantined=removed.filter(pl.col("entity") == row.entity)["row_number"].n_unique())
-        for row in outcome.summary
-    ]
-    return replace(outcome, clean=clean, quarantine=quarantine, summary=summary)
 
 
 def critical_line(outcome) -> str:

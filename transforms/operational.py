@@ -81,7 +81,10 @@ def ticket_window(tickets: pl.LazyFrame, period: Period, params: MetricParams) -
         resolved=in_period("resolved_at", start, end).fill_null(False),
         frt_micros=_micros_between("created_at", "first_response_at"),
         sla_target_micros=pl.col("channel").replace_strict(
-            params.sla_frt_minutes, default=None, return_dtype=pl.Float64
+            # float() each target: a dict mixing 30 and 2.5 would otherwise build an Int64 series
+            {channel: float(minutes) for channel, minutes in params.sla_frt_minutes.items()},
+            default=None,
+            return_dtype=pl.Float64,
         )
         * MICROS_PER_MINUTE,
         business_hours=_in_business_hours("created_at", params),

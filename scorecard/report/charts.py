@@ -25,12 +25,14 @@ Point = tuple[float, float]
 
 
 def data_uri(svg: str) -> str:
-    """The SVG as a ``data:`` URL, the only kind of URL besides packaged assets the renderer loads."""
+    """The SVG as a ``data:`` URL: besides packaged assets, the only URLs the renderer loads."""
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
-def sparkline(values: Sequence[float | None], status: str, width: int = 72, height: int = 18) -> str:
-    """A line over the periods, gaps where a period has no value; the last point in the status colour."""
+def sparkline(
+    values: Sequence[float | None], status: str, width: int = 72, height: int = 18
+) -> str:
+    """A line over the periods with gaps where one has no value; the last point in status colour."""
     pad = 2.5
     points = _scale(values, width, height, pad, _bounds(values, None))
     body = "".join(_polyline(run, LINE, 1.2) for run in _runs(points))
@@ -97,7 +99,7 @@ def bar_chart(
     width: int = 340,
     row_height: int = 20,
 ) -> str:
-    """Horizontal bars, one per segment, coloured by the segment's status, value at the bar's end."""
+    """Horizontal bars, one per segment, in the segment's status colour, value at the bar's end."""
     label_w, value_w, top = 118, 62, 4
     height = top * 2 + row_height * len(labels)
     present = [v for v in values if v is not None]
@@ -158,8 +160,9 @@ def _scale(
 ) -> list[Point | None]:
     low, high = bounds
     step = (width - 2 * pad) / max(len(values) - 1, 1)
+    scale = (height - 2 * pad) / (high - low)
     return [
-        None if v is None else (pad + i * step, pad + (high - v) / (high - low) * (height - 2 * pad))
+        None if v is None else (pad + i * step, pad + (high - v) * scale)
         for i, v in enumerate(values)
     ]
 

@@ -103,8 +103,23 @@ def notice_context(meta: ReportMeta, findings_lines: Sequence[str]) -> dict:
         "meta": {**meta_view, "document_title": title},
         "title": title,
         "findings": findings[:MAX_FINDINGS],
-        "more_findings": fmt.count(len(findings) - MAX_FINDINGS) if len(findings) > MAX_FINDINGS else "",
+        "more_findings": fmt.count(len(findings) - MAX_FINDINGS)
+        if len(findings) > MAX_FINDINGS else "",
     }
+
+
+def free_text(context: dict) -> list[str]:
+    """The text people wrote that a report or notice prints: comments, findings, warnings,
+    quarantine rules, file and company names. Segment names are data values and stay out."""
+    texts = [context["meta"]["company"], context["meta"]["run_id"], *context.get("findings", [])]
+    for level in context.get("levels", []):
+        texts.extend(level["comments"])
+    quality = context.get("quality")
+    if quality:
+        texts.extend(f["file"] for f in quality["files"])
+        texts.extend(q["rule"] for q in quality["quarantined"])
+        texts.extend(quality["warnings"])
+    return texts
 
 
 def kpi_view(row: MetricRow, fmt: LocaleFormat) -> dict:

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from scorecard.report.check import PdfCheck, check_pdf, verify_pdf
-from scorecard.report.context import notice_context
+from scorecard.report.context import free_text, notice_context
 from scorecard.report.model import ReportMeta
 from scorecard.report.sandbox import html_to_pdf
 from scorecard.report.templates import notice_html, render_html
@@ -20,7 +20,7 @@ def render_pdf(
     """Render the executive report; ``out_path`` appears only once the PDF passed check_pdf."""
     return _write_checked(
         render_html(context), out_path, timeout_s, memory_mb,
-        lambda pdf: check_pdf(pdf, language=context["lang"]),
+        lambda pdf: check_pdf(pdf, language=context["lang"], free_text=free_text(context)),
     )
 
 
@@ -32,7 +32,9 @@ def render_data_problem_notice(
     context = notice_context(meta, findings_lines)
     return _write_checked(
         notice_html(context), out_path, timeout_s, memory_mb,
-        lambda pdf: verify_pdf(pdf, min_pages=1, titles=[context["title"]]),
+        lambda pdf: verify_pdf(
+            pdf, min_pages=1, titles=[context["title"]], free_text=free_text(context)
+        ),
     )
 
 

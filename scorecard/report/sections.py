@@ -50,7 +50,9 @@ class Bars:
 CHARTS: dict[Level, tuple[Trend | Bars, ...]] = {
     "financial": (Trend("financial.net_revenue"), Bars("financial.arpu", "customer_segment")),
     "customer": (Trend("customer.nps"), Bars("customer.csat_pct", "channel")),
-    "operational": (Trend("operational.sla_frt_pct"), Bars("operational.frt_median_min", "channel")),
+    "operational": (
+        Trend("operational.sla_frt_pct"), Bars("operational.frt_median_min", "channel"),
+    ),
     "growth": (Trend("growth.enps"), Trend("growth.attrition_pct")),
 }
 

@@ -28,5 +28,5 @@ def improvements(rows: Sequence[MetricRow]) -> list[MetricRow]:
 def status_counts(rows: Sequence[MetricRow]) -> dict[str, int]:
     """How many KPIs with a target are green, amber and red, and how many were rated at all."""
     rated = [r for r in rows if r.status in ("green", "amber", "red")]
-    counts = {status: sum(r.status == status for r in rated) for status in ("green", "amber", "red")}
+    counts = {s: sum(r.status == s for r in rated) for s in ("green", "amber", "red")}
     return {**counts, "rated": len(rated)}

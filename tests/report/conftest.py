@@ -38,7 +38,9 @@ def hostile(recording_server: RecordingServer) -> Hostile:
 
 
 @pytest.fixture(scope="session")
-def reports(tmp_path_factory: pytest.TempPathFactory, hostile: Hostile) -> dict[str, RenderedReport]:
+def reports(
+    tmp_path_factory: pytest.TempPathFactory, hostile: Hostile
+) -> dict[str, RenderedReport]:
     """The sample report in Russian and (with hostile text) in English, rendered for real."""
     out = tmp_path_factory.mktemp("reports")
     extra = {
@@ -47,7 +49,8 @@ def reports(tmp_path_factory: pytest.TempPathFactory, hostile: Hostile) -> dict[
     }
     comments = {
         "ru": sample_comments("ru"),
-        "en": [*sample_comments("en"), hostile.img_comment, hostile.attachment_comment],
+        "en": [*sample_comments("en"), hostile.img_comment, hostile.attachment_comment,
+               "None of the agents knew the answer; one just typed nan."],
     }
     rendered = {}
     for language in ("ru", "en"):

@@ -25,13 +25,16 @@ MIN_SAMPLE = 30
 
 # kpi: (value, prev, year ago, baseline, target, direction, amber band, n)
 OVERALL: dict[str, tuple] = {
-    "financial.net_revenue": (48_250_000, 46_100_000, 41_800_000, 40_000_000, 45_000_000, "higher", 2_000_000, 16_540),
+    "financial.net_revenue": (48_250_000, 46_100_000, 41_800_000, 40_000_000, 45_000_000,
+                              "higher", 2_000_000, 16_540),
     "financial.aov": (2_917.5, 2_880.0, 2_750.0, 2_700.0, None, None, None, 16_120),
     "financial.purchase_frequency": (1.38, 1.35, 1.31, 1.30, None, None, None, 11_680),
     "financial.arpu": (1_207.3, 1_160.2, 1_090.0, 1_050.0, 1_150.0, "higher", 50.0, 41_200),
-    "financial.ltv": (96_800.0, 104_200.0, 88_000.0, 85_000.0, 100_000.0, "higher", 5_000.0, 16_120),
+    "financial.ltv": (96_800.0, 104_200.0, 88_000.0, 85_000.0, 100_000.0, "higher", 5_000.0,
+                      16_120),
     "financial.nrr": (103.4, 101.8, 99.5, 98.0, 100.0, "higher", 2.0, 39_870),
-    "financial.churned_revenue": (3_940_000, 3_120_000, 3_500_000, 3_300_000, 3_000_000, "lower", 500_000, 1_160),
+    "financial.churned_revenue": (3_940_000, 3_120_000, 3_500_000, 3_300_000, 3_000_000,
+                                  "lower", 500_000, 1_160),
     "financial.cost_per_ticket": (412.6, 428.1, 455.0, 470.0, 450.0, "lower", 25.0, 24_870),
     "customer.churn_rate": (2.9, 2.6, 3.1, 3.3, 2.5, "lower", 0.5, 40_010),
     "customer.retention_rate": (97.1, 97.4, 96.9, 96.7, None, None, None, 40_010),
@@ -140,7 +143,8 @@ def sample_quality(language: str) -> DataQuality:
                "tickets: 1,312 tickets have no team — shown as \u201c(not set)\u201d."],
     }[language]
     return DataQuality(
-        files=[(e, f, read, bad, hashlib.sha256(f.encode()).hexdigest()) for e, f, read, bad in files],
+        files=[(e, f, read, bad, hashlib.sha256(f.encode()).hexdigest())
+               for e, f, read, bad in files],
         quarantined=[
             ("tickets", "first_response_at >= created_at", 29),
             ("tickets", "cjm_stage in the allowed stages", 12),

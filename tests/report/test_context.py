@@ -133,7 +133,8 @@ def test_level_titles_in_russian_use_the_scorecard_vocabulary() -> None:
 
 
 def test_comments_are_cleaned_and_capped() -> None:
-    context = context_of([], comments=["  two\x00  lines\nhere ", "", *[f"c{i}" for i in range(10)]])
+    comments = ["  two\x00  lines\nhere ", "", *[f"c{i}" for i in range(10)]]
+    context = context_of([], comments=comments)
     customer = next(level for level in context["levels"] if level["id"] == "customer")
     assert customer["comments"][0] == "two lines here"
     assert len(customer["comments"]) == 6

@@ -61,6 +61,14 @@ def test_unformatted_values_fail(tmp_path: Path, leak: str, what: str) -> None:
         check_pdf(pdf, language="en", min_pages=1)
 
 
+def test_text_people_wrote_is_not_a_leak(tmp_path: Path) -> None:
+    comment = "None of the agents knew; they said nan"
+    pdf = write_pdf(tmp_path / "comment.pdf", TITLES, extra=comment)
+    assert check_pdf(pdf, language="en", min_pages=1, free_text=[comment]).pages == 5
+    with pytest.raises(ReportCheckFailed, match="contains"):
+        check_pdf(pdf, language="en", min_pages=1)  # the same words from a template fail
+
+
 def test_words_containing_nan_pass(tmp_path: Path) -> None:
     pdf = write_pdf(tmp_path / "finance.pdf", TITLES, extra="Finance and financial nanny; none")
     assert check_pdf(pdf, language="en", min_pages=1).pages == 5

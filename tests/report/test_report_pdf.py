@@ -7,6 +7,7 @@ from pypdf import PdfReader
 from report_sample_data import RenderedReport
 
 from scorecard.report import MIN_REPORT_PAGES, check_pdf
+from scorecard.report.context import free_text
 
 pytestmark = pytest.mark.slow
 
@@ -28,7 +29,9 @@ def test_sections_are_bookmarked_and_start_their_own_page(
         assert any(text.startswith(title) for text in pages), title  # opens a page
 
 
-def test_values_dates_and_money_follow_the_russian_locale(reports: dict[str, RenderedReport]) -> None:
+def test_values_dates_and_money_follow_the_russian_locale(
+    reports: dict[str, RenderedReport],
+) -> None:
     text = " ".join(reports["ru"].pages)
     assert "24 870" in text  # tickets created
     assert "86,4 %" in text  # CSAT satisfied share
@@ -38,7 +41,9 @@ def test_values_dates_and_money_follow_the_russian_locale(reports: dict[str, Ren
     assert "Октябрь 2026" in text and "ООО «Северный ветер»" in text
 
 
-def test_values_dates_and_money_follow_the_english_locale(reports: dict[str, RenderedReport]) -> None:
+def test_values_dates_and_money_follow_the_english_locale(
+    reports: dict[str, RenderedReport],
+) -> None:
     text = " ".join(reports["en"].pages)
     assert "24,870" in text
     assert "86.4%" in text
@@ -48,7 +53,9 @@ def test_values_dates_and_money_follow_the_english_locale(reports: dict[str, Ren
     assert "October 2026" in text
 
 
-@pytest.mark.parametrize("language, page_word, of_word", [("ru", "Стр.", "из"), ("en", "Page", "of")])
+@pytest.mark.parametrize(
+    "language, page_word, of_word", [("ru", "Стр.", "из"), ("en", "Page", "of")]
+)
 def test_every_page_after_the_cover_has_page_numbers_and_the_run_id(
     reports: dict[str, RenderedReport], language: str, page_word: str, of_word: str
 ) -> None:
@@ -64,7 +71,10 @@ def test_the_pdf_passes_its_check_is_small_and_embeds_its_fonts(
     reports: dict[str, RenderedReport], language: str
 ) -> None:
     report = reports[language]
-    check = check_pdf(report.pdf, language=language)  # type: ignore[arg-type]
+    # the English report quotes "None of the agents…": people's words, not a leak
+    check = check_pdf(
+        report.pdf, language=language, free_text=free_text(report.context)  # type: ignore[arg-type]
+    )
     assert check.pages >= MIN_REPORT_PAGES
     assert check.size_bytes < 1024 * 1024
     fonts = {}
