@@ -1,25 +1,15 @@
-"""Real servers for the source tests: an S3 (moto) server and a throwaway PostgreSQL cluster."""
+"""Real servers for the source tests: an S3 (moto) server and tables in the throwaway PostgreSQL cluster."""
 
 from __future__ import annotations
 
-import glob
-import os
-import shutil
-import socket
-import subprocess
-import tempfile
 from collections.abc import Iterator
-from dataclasses import dataclass
-from pathlib import Path
 
 import psycopg
 import pytest
 from moto.server import ThreadedMotoServer
+from pg_cluster import PG_PASSWORD  # noqa: F401 — the cluster fixture lives in tests/pg_cluster.py
 
 from .exports import CANONICAL_CSV
-
-PG_USER = "scorecard"
-PG_PASSWORD = "pg-Secret-7f3a9c"  # the tests assert it never shows up anywhere
 
 
 @pytest.fixture
@@ -30,79 +20,6 @@ def s3_endpoint() -> Iterator[str]:
     host, port = server.get_host_and_port()
     yield f"http://{host}:{port}"
     server.stop()
-
-
-@dataclass(frozen=True)
-class PostgresServer:
-    host: str
-    port: int
-
-    def url(self, password: str = PG_PASSWORD, dbname: str = "postgres") -> str:
-        return f"postgresql://{PG_USER}:{password}@{self.host}:{self.port}/{dbname}"
-
-
-@pytest.fixture(scope="session")
-def postgres_server() -> Iterator[PostgresServer]:
-    """A PostgreSQL cluster made for this session (initdb in a temporary folder, password auth)."""
-    initdbs = sorted(
-        glob.glob("/usr/lib/postgresql/*/bin/initdb"), key=lambda p: int(p.split("/")[4])
-    )
-    if not initdbs:
-        pytest.skip(
-            "PostgreSQL binaries not found in /usr/lib/postgresql/*/bin (apt-get install postgresql)"
-        )
-    bin_dir = Path(initdbs[-1]).parent
-    root = Path(tempfile.mkdtemp(prefix="scorecard-pg-"))
-    as_postgres = ["runuser", "-u", "postgres", "--"] if os.geteuid() == 0 else []
-    if as_postgres:
-        shutil.chown(root, "postgres", "postgres")
-    password_file = root / "password"
-    password_file.write_text(PG_PASSWORD)
-    if as_postgres:
-        shutil.chown(password_file, "postgres", "postgres")
-    port = _free_port()
-
-    def run(*command: str) -> None:
-        subprocess.run([*as_postgres, *command], check=True, capture_output=True, timeout=120)
-
-    run(
-        str(bin_dir / "initdb"),
-        "-D",
-        str(root / "data"),
-        "-U",
-        PG_USER,
-        "--pwfile",
-        str(password_file),
-        "--auth-local=trust",
-        "--auth-host=scram-sha-256",
-        "-E",
-        "UTF8",
-        "--no-sync",
-    )
-    run(
-        str(bin_dir / "pg_ctl"),
-        "-D",
-        str(root / "data"),
-        "-l",
-        str(root / "log"),
-        "-w",
-        "-t",
-        "60",
-        "-o",
-        f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off",
-        "start",
-    )
-    try:
-        yield PostgresServer("127.0.0.1", port)
-    finally:
-        run(str(bin_dir / "pg_ctl"), "-D", str(root / "data"), "-m", "immediate", "stop")
-        shutil.rmtree(root, ignore_errors=True)
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 TABLES = {
