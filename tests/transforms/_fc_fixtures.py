@@ -7,16 +7,13 @@ every other canonical column gets a neutral default. Instants are written as
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
-from types import ModuleType
+from datetime import UTC, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import polars as pl
 
-from transforms.params import MetricParams
-from transforms.periods import Period
-from transforms.rows import conform
+from tests.transforms._metric_rows import row, run, segments  # noqa: F401 (re-exported)
 from transforms.schema import ENTITIES, polars_schema
 
 Row = dict[str, Any]
@@ -24,12 +21,12 @@ Row = dict[str, Any]
 
 def utc(text: str) -> datetime:
     """An aware UTC instant from ``"2026-10-01 09:00"``."""
-    return datetime.fromisoformat(text).replace(tzinfo=timezone.utc)
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
 def local(text: str, tz: str) -> datetime:
     """The UTC instant of a wall-clock time in ``tz``."""
-    return datetime.fromisoformat(text).replace(tzinfo=ZoneInfo(tz)).astimezone(timezone.utc)
+    return datetime.fromisoformat(text).replace(tzinfo=ZoneInfo(tz)).astimezone(UTC)
 
 
 def _instant(value: str | datetime | None) -> datetime | None:
@@ -107,29 +104,3 @@ def frames(**rows_by_entity: list[Row]) -> dict[str, pl.LazyFrame]:
     """Every required entity as a lazy frame (empty when not given); ``costs`` only when given."""
     names = [name for name in ENTITIES if name != "costs" or name in rows_by_entity]
     return {name: entity(name, rows_by_entity.get(name, [])) for name in names}
-
-
-def run(
-    level: ModuleType,
-    data: dict[str, pl.LazyFrame],
-    period: Period,
-    params: MetricParams | None = None,
-) -> pl.DataFrame:
-    """Collect a level module's metric rows the way transforms.compute does."""
-    parts = level.kpis(data, period, params or MetricParams(reporting_tz=period.tz))
-    return pl.concat(pl.collect_all([conform(part) for part in parts]))
-
-
-def row(rows: pl.DataFrame, kpi: str, segment: str = "all") -> tuple[float | None, int]:
-    """(value, n) of the one row of ``kpi`` and ``segment``."""
-    found = rows.filter((pl.col("kpi") == kpi) & (pl.col("segment") == segment))
-    assert found.height == 1, f"{found.height} rows for {kpi} / {segment}"
-    return found["value"][0], found["n"][0]
-
-
-def segments(rows: pl.DataFrame, kpi: str) -> dict[str, tuple[float | None, int]]:
-    """Every segment row of ``kpi`` (not "all") as {segment: (value, n)}."""
-    found = rows.filter((pl.col("kpi") == kpi) & (pl.col("segment") != "all"))
-    return {
-        segment: (value, n) for segment, value, n in found.select("segment", "value", "n").rows()
-    }
