@@ -15,7 +15,15 @@ from pathlib import Path
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict
 
 from scorecard.errors import ConfigError
@@ -114,7 +122,10 @@ class TargetSettings(Section):
 
 
 class StoreSettings(Section):
-    path: Path = Path("var/scorecard.duckdb")
+    path: Path = Path("var/scorecard.duckdb")  # the DuckDB file (the default backend)
+    backend: Literal["auto", "duckdb", "postgres"] = "auto"  # auto: PostgreSQL when $<url_env> is set
+    url_env: str = "SCORECARD_STORE_URL"  # the NAME of the variable holding a postgresql:// URL
+    lock_timeout_seconds: float = Field(60, ge=0)  # DuckDB: wait this long for another process's lock
 
 
 class OutputSettings(Section):
@@ -133,6 +144,36 @@ class EmailSettings(Section):
     recipients: list[str] = []
     retries: int = Field(3, ge=0)  # SMTP attempts after the first, with exponential backoff
     retry_delay_seconds: float = Field(30, ge=0)
+    recipients_by_language: dict[Literal["ru", "en"], list[str]] = {}
+    ca_file: Path | None = None  # extra CA certificates to trust (a company CA, a self-signed server)
+
+    @field_validator("recipients")
+    @classmethod
+    def _addresses(cls, value: list[str]) -> list[str]:
+        return [_address(item) for item in value]
+
+    @field_validator("recipients_by_language")
+    @classmethod
+    def _addresses_by_language(cls, value: dict[str, list[str]]) -> dict[str, list[str]]:
+        return {language: [_address(item) for item in items] for language, items in value.items()}
+
+    @model_validator(mode="after")
+    def _one_language_per_recipient(self) -> "EmailSettings":
+        lists = [self.recipients, *self.recipients_by_language.values()]
+        seen = [address.lower() for addresses in lists for address in addresses]
+        twice = sorted({address for address in seen if seen.count(address) > 1})
+        if twice:
+            raise ValueError(f"{', '.join(twice)} listed more than once; list each recipient once")
+        return self
+
+
+def _address(value: str) -> str:
+    """One bare address (``ceo@example.com``): no display name, no list in one string."""
+    address = value.strip()
+    local, _, domain = address.rpartition("@")
+    if not (local and domain) or any(c.isspace() or c in "<>,;" for c in address):
+        raise ValueError(f"{value!r} is not an email address such as ceo@example.com")
+    return address
 
 
 class Settings(BaseSettings):
@@ -169,6 +210,27 @@ class Settings(BaseSettings):
     ) -> tuple[PydanticBaseSettingsSource, ...]:
         # The environment overrides the file (passed as init values).
         return (env_settings, init_settings)
+
+    @field_validator("email")
+    @classmethod
+    def _languages_rendered(cls, value: EmailSettings, info: ValidationInfo) -> EmailSettings:
+        # The monthly flow renders one report, in [reporting] language; see README "Delivery".
+        reporting = info.data.get("reporting")
+        others = sorted(set(value.recipients_by_language) - {reporting.language}) if reporting else []
+        if others:
+            raise ValueError(
+                f"recipients_by_language.{others[0]}: the report is rendered in "
+                f"{reporting.language!r} ([reporting] language) only; list these recipients under "
+                f"[email] recipients or set [reporting] language = {others[0]!r}"
+            )
+        return value
+
+    @model_validator(mode="after")
+    def _naive_timestamps_default_to_reporting_zone(self) -> "Settings":
+        if self.sources.source_timezone is None:
+            local = self.sources.model_copy(update={"source_timezone": self.reporting.timezone})
+            object.__setattr__(self, "sources", local)
+        return self
 
     @field_validator("targets")
     @classmethod
@@ -211,7 +273,10 @@ class Settings(BaseSettings):
         """The same settings reading canonical exports from ``folder`` (the CLI's --source)."""
         if not Path(folder).is_dir():
             raise ConfigError(f"{folder}: --source must be a folder of exports (it does not exist)")
-        return self.model_copy(update={"sources": SourcesSettings.for_folder(Path(folder).resolve())})
+        folder_sources = SourcesSettings.for_folder(Path(folder).resolve()).model_copy(
+            update={"source_timezone": self.sources.source_timezone}
+        )
+        return self.model_copy(update={"sources": folder_sources})
 
     def period(self, label: str) -> Period:
         return Period.parse(label, self.reporting.timezone)

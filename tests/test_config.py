@@ -102,3 +102,13 @@ def test_the_annotated_example_is_valid():
     assert settings.reporting.language == "ru"
     assert settings.metric_targets()["customer.churn_rate"].direction == "lower"
     assert settings.sources.path == str(example.parent / "exports")
+
+
+def test_naive_timestamps_are_read_in_the_reporting_zone_unless_configured(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("SCORECARD_REPORTING__TIMEZONE", "Europe/Moscow")
+    settings = load_settings()
+    assert settings.sources.timezone_of("tickets") == "Europe/Moscow"
+    assert settings.with_source_folder(tmp_path).sources.timezone_of("tickets") == "Europe/Moscow"
+    monkeypatch.setenv("SCORECARD_SOURCES__SOURCE_TIMEZONE", "UTC")
+    assert load_settings().with_source_folder(tmp_path).sources.timezone_of("tickets") == "UTC"

@@ -164,7 +164,7 @@ class SourcesSettings(_Strict):
 
     kind: Kind = "folder"
     path: str = "."  # the folder, for kind "folder"
-    source_timezone: str = "UTC"  # naive timestamps are read in this zone unless a mapping says
+    source_timezone: str | None = None  # unset: the reporting time zone  # naive timestamps are read in this zone unless a mapping says
     s3: S3Settings | None = None
     postgres: PostgresSettings = PostgresSettings()
     customers: EntitySource | None = None
@@ -182,8 +182,8 @@ class SourcesSettings(_Strict):
 
     @field_validator("source_timezone")
     @classmethod
-    def _known_zone(cls, value: str) -> str:
-        return _check_zone(value)
+    def _known_zone(cls, value: str | None) -> str | None:
+        return None if value is None else _check_zone(value)
 
     @model_validator(mode="after")
     def _complete(self) -> SourcesSettings:
@@ -217,7 +217,7 @@ class SourcesSettings(_Strict):
         return self.source_for(entity).kind or self.kind
 
     def timezone_of(self, entity: str) -> str:
-        return self.source_for(entity).mapping.source_timezone or self.source_timezone
+        return self.source_for(entity).mapping.source_timezone or self.source_timezone or "UTC"
 
 
 def _check_mapping(entity: str, mapping: Mapping) -> None:
