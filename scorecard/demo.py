@@ -33,6 +33,9 @@ baseline_period = "{baseline}"
 [sources]
 path = "data"
 
+[validation]
+write_data_docs = true   # Great Expectations Data Docs in each run folder
+
 [store]
 path = "var/scorecard.duckdb"
 
