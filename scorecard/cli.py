@@ -10,7 +10,8 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from scorecard.errors import ScorecardError
@@ -53,6 +54,7 @@ def build_parser() -> argparse.ArgumentParser:
     _period_arg(run, required=False)
     _config_args(run)
     run.add_argument("--no-send", action="store_true", help="do not email the report")
+    _wait_arg(run)
 
     metrics = _command(commands, "metrics", "compute the period's KPIs from the sources and print them", cmd_metrics)
     _period_arg(metrics, required=True)
@@ -72,6 +74,31 @@ def build_parser() -> argparse.ArgumentParser:
     demo_data.add_argument("--tickets-per-month", type=int, default=3000, help="ticket volume (default 3000)")
     demo_data.add_argument("--end", help="last month, YYYY-MM (default: the last complete month)")
     demo_data.add_argument("--format", choices=("csv", "parquet"), default="csv", help="file format (default csv)")
+
+    backfill = _command(commands, "backfill", "run the monthly flow for a range of periods; print a table of outcomes", cmd_backfill)
+    backfill.add_argument("--from", dest="first", metavar="PERIOD", required=True, help="first period, e.g. 2024-11")
+    backfill.add_argument("--to", dest="last", metavar="PERIOD", required=True, help="last period, e.g. 2026-10")
+    backfill.add_argument(
+        "--only", metavar="CHOICES", help="comma list of missing, failed, changed: run only the periods any of them selects (default: all)"
+    )
+    backfill.add_argument("--max-parallel", type=int, metavar="N", help="periods at a time (default: [orchestration] max_parallel)")
+    backfill.add_argument("--dry-run", action="store_true", help="print the plan and run nothing")
+    backfill.add_argument("--send", action="store_true", help="email each period's report (default: no email)")
+    _wait_arg(backfill)
+    _config_args(backfill)
+
+    serve = _command(commands, "serve", "run the monthly flow on a schedule (needs a Prefect server)", cmd_serve)
+    serve.add_argument("--cron", default="0 6 1 * *", help='cron in the reporting time zone (default "0 6 1 * *")')
+    _config_args(serve)
+
+    send = _command(commands, "send", "email the latest report of a period (each recipient once)", cmd_send)
+    _period_arg(send, required=True)
+    send.add_argument("--resend", action="store_true", help="send again to recipients who already have this report")
+    _wait_arg(send)
+    send.add_argument("--config", type=Path, help="scorecard.toml (default: $SCORECARD_CONFIG or ./scorecard.toml)")
+
+    status = _command(commands, "status", "print every period: stored values, last run, emails, failures", cmd_status)
+    status.add_argument("--config", type=Path, help="scorecard.toml (default: $SCORECARD_CONFIG or ./scorecard.toml)")
 
     demo = _command(commands, "demo", "generate demo exports, fill 24 months of history, render the latest PDF", cmd_demo)
     demo.add_argument("--dir", type=Path, default=Path("demo"), help="demo workspace (default ./demo)")
@@ -97,6 +124,10 @@ def _config_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--source", type=Path, help="folder of canonical exports; overrides the configured sources")
 
 
+def _wait_arg(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--wait", action="store_true", help="if the period is running elsewhere, wait for it (default: exit)")
+
+
 # --- shared steps ----------------------------------------------------------------
 def _settings(args: argparse.Namespace, **overrides):
     from scorecard.config import load_settings
@@ -106,7 +137,7 @@ def _settings(args: argparse.Namespace, **overrides):
     return settings.with_source_folder(source) if source is not None else settings
 
 
-def _period(settings, label: str | None):
+def _period(settings, label: str | None, flag: str = "--period"):
     from datetime import datetime, timezone
 
     from transforms.periods import Period, PeriodError
@@ -116,7 +147,7 @@ def _period(settings, label: str | None):
             return Period.last_complete(datetime.now(timezone.utc), settings.reporting.timezone)
         return settings.period(label)
     except PeriodError as exc:
-        raise ScorecardError(f"--period: {exc}") from None
+        raise ScorecardError(f"{flag}: {exc}") from None
 
 
 # --- commands --------------------------------------------------------------------
@@ -125,7 +156,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     period = _period(settings, args.period)
     from scorecard.orchestration import run_monthly
 
-    pdf = run_monthly(settings, period, config=args.config, source=args.source, send=not args.no_send)
+    pdf = run_monthly(settings, period, config=args.config, source=args.source, send=not args.no_send, wait=args.wait)
     print(pdf)
     return 0
 
@@ -142,15 +173,32 @@ def cmd_metrics(args: argparse.Namespace) -> int:
         _, read = pipeline.pull_and_read(settings, period, Path(scratch))
         frames = read.frames
         if not args.no_validate:
-            outcome = pipeline.validate_inputs(settings, period, read, None)
+            # An analysis, not a report: a period with no rows gives null KPIs, not a stop.
+            lenient = settings.model_copy(
+                update={"validation": settings.validation.model_copy(update={"require_period_data": []})}
+            )
+            outcome = pipeline.validate_inputs(lenient, period, read, None)
             pipeline.raise_if_critical(outcome)
             frames = outcome.clean
+            _say_what_was_left_out(outcome.quarantine)
         rows = pipeline.compute(settings, period, frames)
     if args.format == "json":
         sys.stdout.write(rows.write_json() + "\n")
     else:
         sys.stdout.write(rows.write_csv())
     return 0
+
+
+def _say_what_was_left_out(quarantine) -> None:
+    """One line on stderr when validation quarantined rows (stdout stays machine-readable)."""
+    import polars as pl
+
+    left_out = quarantine.filter(pl.col("severity") == "critical")
+    if left_out.is_empty():
+        return
+    counts = left_out.group_by("entity").agg(pl.col("row_number").n_unique()).sort("entity")
+    summary = ", ".join(f"{entity}: {rows}" for entity, rows in counts.iter_rows())
+    print(f"scorecard: quarantined rows left out ({summary}); `scorecard validate` lists the rules", file=sys.stderr)
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
@@ -186,6 +234,130 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
     frames = generate_demo(end=end, months=args.months, seed=args.seed, tickets_per_month=args.tickets_per_month, tz=tz)
     for path in write_demo(frames, args.out, fmt=args.format):
         print(path)
+    return 0
+
+
+def cmd_backfill(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    from scorecard import backfill
+
+    periods = backfill.periods_between(_period(settings, args.first, "--from"), _period(settings, args.last, "--to"))
+    max_parallel = args.max_parallel or settings.orchestration.max_parallel
+    if max_parallel < 1:
+        raise ScorecardError("--max-parallel must be at least 1")
+    items = _backfill_plan(settings, periods, backfill.parse_only(args.only))
+    if args.dry_run:
+        print(backfill.plan_table(items))
+        return 0
+    chosen = [period for period, item in zip(periods, items) if item.run]
+    skipped = [backfill.PeriodOutcome(item.period, "skipped", 0.0, item.reason) for item in items if not item.run]
+    outcomes = []
+    if chosen:
+        from scorecard.orchestration import run_backfill
+
+        with _progress_bar(len(chosen)):
+            outcomes = run_backfill(
+                settings, chosen, config=args.config, source=args.source,
+                send=args.send, wait=args.wait, max_parallel=max_parallel,
+            )
+    print(backfill.outcome_table(sorted(outcomes + skipped, key=lambda outcome: outcome.period)))
+    return 0 if all(outcome.ok for outcome in outcomes) else 1
+
+
+def _backfill_plan(settings, periods, only: frozenset[str]):
+    """What the store and the period locks say about each period, and the backfill's plan."""
+    from scorecard import backfill, pipeline
+    from scorecard.locks import holder_of, lock_folder
+    from scorecard.store import open_store
+
+    runs = open_store(settings.store).runs()
+    labels = [period.label for period in periods]
+    running = {label: holder for label in labels if (holder := holder_of(lock_folder(settings), label))}
+    checksums: dict[str, dict[str, str] | str] = {}
+    if "changed" in only:
+        reported = backfill.last_reported(runs)
+        for period in periods:
+            if period.label in reported:
+                try:
+                    checksums[period.label] = backfill.pulled_checksums(settings, period)
+                except ScorecardError as exc:
+                    checksums[period.label] = exc.line()
+    return backfill.plan(
+        labels, runs, only=only, running=running, checksums=checksums, code_version=pipeline.code_version()
+    )
+
+
+@contextmanager
+def _progress_bar(total: int) -> Iterator[None]:
+    """A progress bar on stderr, advanced by each period the backfill flow logs as finished."""
+    import logging
+
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    bar = Progress(
+        TextColumn("backfill"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+        TextColumn("{task.description}"), console=Console(stderr=True),
+    )
+    task = bar.add_task("", total=total)
+
+    class Advance(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            bar.update(task, advance=1, description=record.getMessage())
+
+    logger = logging.getLogger("scorecard.backfill")
+    handler = Advance()
+    logger.setLevel(logging.INFO)
+    logger.addHandler(handler)
+    try:
+        with bar:
+            yield
+    finally:
+        logger.removeHandler(handler)
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    from scorecard.config import config_path
+    from scorecard.orchestration import prefect_state_dir, prepare_prefect, require_server
+
+    # A long-running service: Prefect's own log lines (runs starting, finishing) are its output.
+    prepare_prefect(prefect_state_dir(settings), PREFECT_LOGGING_LEVEL="INFO", PREFECT_LOGGING_HANDLERS_CONSOLE_LEVEL="INFO")
+    require_server()
+    from flows.schedule import serve_monthly
+
+    serve_monthly(settings, config=config_path(args.config), source=args.source, cron=args.cron)
+    return 0
+
+
+def cmd_send(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    period = _period(settings, args.period)
+    from scorecard.redelivery import send_latest_report
+
+    for delivery in send_latest_report(settings, period, resend=args.resend, wait=args.wait):
+        print(f"{delivery.recipient}  {'sent ' + delivery.message_id if delivery.message_id else 'already has it'}")
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    settings = _settings(args)
+    from scorecard.backfill import StoredPeriod, status_table
+    from scorecard.locks import holder_of, lock_folder
+    from scorecard.store import open_store
+
+    store = open_store(settings.store)
+    runs = store.runs()
+    stored = {}
+    for label in store.stored_periods():
+        values = store.period_values(label)
+        stored[label] = StoredPeriod(rows=values.height, run_id=values["run_id"][0])
+    labels = set(stored) | {run.period for run in runs}
+    if not labels:
+        print(f"no periods in {store.location} yet — run `scorecard run` or `scorecard backfill`", file=sys.stderr)
+        return 0
+    running = {label: holder for label in labels if (holder := holder_of(lock_folder(settings), label))}
+    print(status_table(stored, runs, store.deliveries(), running))
     return 0
 
 

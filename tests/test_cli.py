@@ -98,3 +98,13 @@ def test_wrong_arguments_are_one_line(tmp_path, args, expected):
     assert result.returncode != 0
     assert expected in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_metrics_of_an_empty_period_are_null_not_an_error(demo, tmp_path):
+    folder, _ = demo
+    result = scorecard("metrics", "--period", "2030-01", "--source", str(folder), "--timezone", "Europe/Moscow", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    rows = {(r["kpi"], r["segment"]): r for r in json.loads(result.stdout)}
+    assert rows[("operational.tickets_created", "all")]["value"] == 0
+    assert rows[("customer.csat_pct", "all")]["value"] is None
+    assert rows[("customer.csat_pct", "all")]["n"] == 0
