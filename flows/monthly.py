@@ -1,5 +1,9 @@
 """The monthly flow: one period end to end. It only orchestrates; every step is
-one function of the application package (scorecard.pipeline, scorecard.report)."""
+one function of the application package (scorecard.pipeline, scorecard.report).
+
+The whole run holds the period's lock (scorecard.locks): a second run of the same
+period exits with one line, or waits when ``wait`` is true. With no ``period`` it
+reports the last complete month in the reporting time zone (what the schedule runs)."""
 
 from __future__ import annotations
 
@@ -11,7 +15,8 @@ from prefect.tasks import exponential_backoff
 
 from scorecard import pipeline
 from scorecard.config import Settings, load_settings
-from scorecard.store import MetricStore
+from scorecard.locks import lock_folder, period_lock
+from scorecard.store import MetricStore, open_store
 from transforms.periods import Period
 
 # Frames are large: never hash them for caching, never persist them as results.
@@ -43,44 +48,46 @@ def monthly_scorecard(
     source: str | None = None,
     send: bool = True,
     resend: bool = False,
+    wait: bool = False,
 ) -> str:
     """Pull → validate → compute → store → render (→ email) one period; returns the PDF path."""
     settings = load_settings(config)
     if source:
         settings = settings.with_source_folder(Path(source))
     target = pipeline.resolve_period(settings, period)
-    store = MetricStore(settings.store.path)
-    run = pipeline.new_run(settings, target)
-    store.start_run(run.run_id, target.label, pipeline.code_version())
-    try:
-        manifest, read = pull_and_read(settings, target, run)
-        outcome = validate(settings, target, read, run.root)
-        if outcome.critical:
-            notice = render_notice(settings, target, run, outcome)
-            store.finish_run(run.run_id, "validation failed", input_checksums=pipeline.checksums(manifest),
-                             report_path=str(notice), error=pipeline.critical_line(outcome))
-            pipeline.raise_if_critical(outcome)
-        rows = compute(settings, target, outcome.clean)
-        compared = compare(settings, target, rows, store)
-        store_period(store, target, compared, run)
-        rendered = render(settings, target, run, compared, manifest, read, outcome)
-    except pipeline.ValidationFailed:
-        raise
-    except Exception as exc:
-        store.finish_run(run.run_id, "failed", error=pipeline.error_line(exc))
-        raise
-    status = "succeeded"
-    if send and settings.email.enabled:
+    with period_lock(lock_folder(settings), target.label, wait=wait):
+        store = open_store(settings.store)
+        run = pipeline.new_run(settings, target)
+        store.start_run(run.run_id, target.label, pipeline.code_version())
         try:
-            retrying = deliver_report.with_options(
-                retries=settings.email.retries,
-                retry_delay_seconds=exponential_backoff(settings.email.retry_delay_seconds)(settings.email.retries),
-            )
-            retrying(settings, target, rendered, store, resend)
-        except Exception as exc:
-            store.finish_run(run.run_id, "delivery failed", input_checksums=pipeline.checksums(manifest),
-                             report_path=str(rendered.pdf), error=pipeline.error_line(exc))
+            manifest, read = pull_and_read(settings, target, run)
+            outcome = validate(settings, target, read, run.root)
+            if outcome.critical:
+                notice = render_notice(settings, target, run, outcome)
+                store.finish_run(run.run_id, "validation failed", input_checksums=pipeline.checksums(manifest),
+                                 report_path=str(notice), error=pipeline.critical_line(outcome))
+                pipeline.raise_if_critical(outcome)
+            rows = compute(settings, target, outcome.clean)
+            compared = compare(settings, target, rows, store)
+            store_period(store, target, compared, run)
+            rendered = render(settings, target, run, compared, manifest, read, outcome)
+        except pipeline.ValidationFailed:
             raise
-        status = "sent"
-    store.finish_run(run.run_id, status, input_checksums=pipeline.checksums(manifest), report_path=str(rendered.pdf))
+        except Exception as exc:
+            store.finish_run(run.run_id, "failed", error=pipeline.error_line(exc))
+            raise
+        status = "succeeded"
+        if send and settings.email.enabled:
+            try:
+                retrying = deliver_report.with_options(
+                    retries=settings.email.retries,
+                    retry_delay_seconds=exponential_backoff(settings.email.retry_delay_seconds)(settings.email.retries),
+                )
+                retrying(settings, target, rendered, store, resend)
+            except Exception as exc:
+                store.finish_run(run.run_id, "delivery failed", input_checksums=pipeline.checksums(manifest),
+                                 report_path=str(rendered.pdf), error=pipeline.error_line(exc))
+                raise
+            status = "sent"
+        store.finish_run(run.run_id, status, input_checksums=pipeline.checksums(manifest), report_path=str(rendered.pdf))
     return str(rendered.pdf)

@@ -154,6 +154,10 @@ def _period(settings, label: str | None, flag: str = "--period"):
 def cmd_run(args: argparse.Namespace) -> int:
     settings = _settings(args)
     period = _period(settings, args.period)
+    if not args.wait:
+        from scorecard.locks import lock_folder, raise_if_busy
+
+        raise_if_busy(lock_folder(settings), period.label)  # before Prefect's start-up, not after it
     from scorecard.orchestration import run_monthly
 
     pdf = run_monthly(settings, period, config=args.config, source=args.source, send=not args.no_send, wait=args.wait)
@@ -240,6 +244,7 @@ def cmd_demo_data(args: argparse.Namespace) -> int:
 def cmd_backfill(args: argparse.Namespace) -> int:
     settings = _settings(args)
     from scorecard import backfill
+    from scorecard.config import config_path
 
     periods = backfill.periods_between(_period(settings, args.first, "--from"), _period(settings, args.last, "--to"))
     max_parallel = args.max_parallel or settings.orchestration.max_parallel
@@ -257,7 +262,7 @@ def cmd_backfill(args: argparse.Namespace) -> int:
 
         with _progress_bar(len(chosen)):
             outcomes = run_backfill(
-                settings, chosen, config=args.config, source=args.source,
+                settings, chosen, config=config_path(args.config), source=args.source,
                 send=args.send, wait=args.wait, max_parallel=max_parallel,
             )
     print(backfill.outcome_table(sorted(outcomes + skipped, key=lambda outcome: outcome.period)))

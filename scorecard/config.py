@@ -158,7 +158,7 @@ class EmailSettings(Section):
         return {language: [_address(item) for item in items] for language, items in value.items()}
 
     @model_validator(mode="after")
-    def _one_language_per_recipient(self) -> "EmailSettings":
+    def _one_language_per_recipient(self) -> EmailSettings:
         lists = [self.recipients, *self.recipients_by_language.values()]
         seen = [address.lower() for addresses in lists for address in addresses]
         twice = sorted({address for address in seen if seen.count(address) > 1})
@@ -174,6 +174,12 @@ def _address(value: str) -> str:
     if not (local and domain) or any(c.isspace() or c in "<>,;" for c in address):
         raise ValueError(f"{value!r} is not an email address such as ceo@example.com")
     return address
+
+
+class OrchestrationSettings(Section):
+    task_runner: Literal["thread", "dask"] = "thread"  # how a backfill runs periods side by side
+    dask_address: str | None = None  # tcp://host:8786; with "dask" and no address, a local cluster
+    max_parallel: int = Field(1, ge=1)  # periods at a time (threads, or local Dask worker processes)
 
 
 class Settings(BaseSettings):
@@ -198,6 +204,7 @@ class Settings(BaseSettings):
     store: StoreSettings = StoreSettings()
     output: OutputSettings = OutputSettings()
     email: EmailSettings = EmailSettings()
+    orchestration: OrchestrationSettings = OrchestrationSettings()
 
     @classmethod
     def settings_customise_sources(
@@ -349,4 +356,6 @@ def _resolve_paths(settings: Settings, base: Path) -> Settings:
     store = settings.store.model_copy(update={"path": absolute(settings.store.path)})
     output = settings.output.model_copy(update={"dir": absolute(settings.output.dir)})
     sources = settings.sources.resolved(base) if hasattr(settings.sources, "resolved") else settings.sources
-    return settings.model_copy(update={"store": store, "output": output, "sources": sources})
+    ca_file = settings.email.ca_file
+    email = settings.email.model_copy(update={"ca_file": absolute(ca_file) if ca_file else None})
+    return settings.model_copy(update={"store": store, "output": output, "sources": sources, "email": email})

@@ -17,7 +17,7 @@ import polars as pl
 
 from scorecard.config import Settings
 from scorecard.errors import ValidationFailed
-from scorecard.store import MetricStore
+from scorecard.store import MetricStore, open_store
 from transforms.compute import compute_metrics
 from transforms.periods import Period
 
@@ -127,7 +127,7 @@ def fill_history(settings: Settings, periods: list[Period]) -> None:
 
     if not periods:
         return
-    store = MetricStore(settings.store.path)
+    store = open_store(settings.store)
     with tempfile.TemporaryDirectory(prefix="scorecard-history-") as scratch:
         _, read = pull_and_read(settings, periods[-1], Path(scratch))
         outcome = validate_inputs(settings, periods[-1], read, None)
@@ -184,12 +184,27 @@ def email_subject(settings: Settings, period: Period) -> str:
     return f"{settings.company.name}: customer service scorecard for {period.label}"
 
 
+def report_version(store: MetricStore, period: str, language: str) -> str:
+    """A digest of what the report says: the period's stored rows and the language.
+
+    The delivery ledger keys on it, so re-running a period with unchanged numbers
+    (a retry, a crash, a backfill) sends no second email; changed numbers do.
+    """
+    import hashlib
+
+    rows = store.period_values(period).select("kpi", "segment", "value", "n", "status").sort("kpi", "segment")
+    digest = hashlib.sha256(f"{period}|{language}|".encode())
+    digest.update(rows.write_csv(float_precision=12).encode())
+    return "v1:" + digest.hexdigest()
+
+
 def send_report(settings: Settings, period: Period, rendered: RenderedReport, store: MetricStore, resend: bool = False):
     from scorecard.delivery import deliver
 
     return deliver(
         settings.email, store, period=period.label, pdf=rendered.pdf,
         subject=rendered.subject, html_body=rendered.email_html, resend=resend,
+        report_version=report_version(store, period.label, settings.reporting.language),
     )
 
 

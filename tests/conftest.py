@@ -16,5 +16,5 @@ for name in list(os.environ):
     if name.startswith("SCORECARD_"):
         del os.environ[name]  # a developer's own overrides must not leak into the tests
 
-# One throwaway PostgreSQL cluster for the whole session (sources and store tests share it).
-from pg_cluster import postgres_server  # noqa: E402, F401
+# Shared fixtures: one throwaway PostgreSQL cluster for the session; the store on both backends.
+pytest_plugins = ["pg_cluster", "store_backends"]

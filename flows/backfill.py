@@ -1,0 +1,81 @@
+"""The backfill flow: many periods, each its own ``monthly-scorecard`` sub-run.
+
+One task per period runs the monthly flow for it, on the flow's task runner
+(threads, or a Dask cluster: see scorecard.orchestration). A period that fails
+is recorded in its outcome and the others go on. Periods are submitted oldest
+first, so with one at a time every report compares with final neighbours.
+
+With several periods at a time, a report could be rendered while the period
+before it is still being computed. So a first pass stores every period's
+values (pull, validate, compute, store: no report), and each report then
+compares with its neighbours' final numbers.
+
+Each finished period is logged on the ``scorecard.backfill`` logger (the
+command line draws its progress bar from it).
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from prefect import flow, task
+from prefect.cache_policies import NO_CACHE
+from prefect.futures import as_completed
+from prefect.futures import wait as wait_for_futures
+
+from flows.monthly import monthly_scorecard
+from scorecard import pipeline
+from scorecard.backfill import PeriodOutcome, outcome_of
+from scorecard.config import Settings, load_settings
+from scorecard.locks import lock_folder, period_lock
+
+progress = logging.getLogger("scorecard.backfill")
+
+
+@task(cache_policy=NO_CACHE, persist_result=False)
+def store_values(settings: Settings, label: str, wait_for_lock: bool) -> PeriodOutcome:
+    """The first pass for one period: its values, under its lock. A failure here is not
+    reported: the period's own run meets it again and records it."""
+
+    def fill() -> None:
+        with period_lock(lock_folder(settings), label, wait=wait_for_lock):
+            pipeline.fill_history(settings, [settings.period(label)])
+
+    return outcome_of(label, fill)
+
+
+@task(cache_policy=NO_CACHE, persist_result=False)
+def run_period(label: str, config: str | None, source: str | None, send: bool, wait_for_lock: bool) -> PeriodOutcome:
+    """One period's monthly flow, as a sub-run."""
+    return outcome_of(
+        label,
+        lambda: monthly_scorecard(period=label, config=config, source=source, send=send, wait=wait_for_lock),
+    )
+
+
+@flow(name="scorecard-backfill", log_prints=True)
+def backfill_scorecard(
+    periods: list[str],
+    config: str | None = None,
+    source: str | None = None,
+    send: bool = False,
+    wait: bool = False,
+    values_first: bool = False,
+) -> list[PeriodOutcome]:
+    """Run the monthly flow for every period in ``periods``; return their outcomes in period order."""
+    if values_first:
+        settings = load_settings(config)
+        if source:
+            settings = settings.with_source_folder(Path(source))
+        wait_for_futures([store_values.submit(settings, label, wait) for label in periods])
+    futures = [
+        run_period.with_options(task_run_name=f"period-{label}").submit(label, config, source, send, wait)
+        for label in periods
+    ]
+    outcomes = []
+    for future in as_completed(futures):
+        outcome = future.result()
+        progress.info("%s %s in %.1f s", outcome.period, outcome.status, outcome.seconds, extra={"outcome": outcome})
+        outcomes.append(outcome)
+    return sorted(outcomes, key=lambda outcome: outcome.period)
