@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 import resource
+import signal
 import subprocess
 import sys
 import tempfile
@@ -23,15 +24,16 @@ class ChildFailed(RuntimeError):
     """A measurement's child process exited non-zero; the message is its last stderr line."""
 
 
-def run_child(module: str, *args: str, timeout: float | None = None) -> dict:
-    """``python -m module args…`` from the repository; the JSON object it printed last."""
+def run_child(module: str, *args: str, env: dict[str, str] | None = None) -> dict:
+    """``python -m module args…`` from the repository, with ``env`` added to this process's
+    environment; the JSON object it printed last."""
     child = subprocess.run(
         [sys.executable, "-m", module, *args],
         check=False,
         cwd=REPO,
         capture_output=True,
         text=True,
-        timeout=timeout,
+        env={**os.environ, **(env or {})},
     )
     if child.returncode != 0:
         raise ChildFailed(f"{module} {' '.join(args)}: {last_line(child.stderr)}")
@@ -53,13 +55,28 @@ def time_command(
     command: list[str], env: dict[str, str] | None = None, cwd: Path | None = None
 ) -> Timed:
     """Run ``command`` as the user would, measuring wall time from spawn to exit (interpreter
-    start included) and the peak RSS of the largest process of its tree (``wait4``)."""
+    start included) and the peak RSS of the largest process of its tree (``wait4``).
+
+    The command runs in its own session; if the wait is interrupted (Ctrl-C), the whole
+    session (the command and, say, its Prefect server) is terminated before re-raising.
+    """
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
         started = time.perf_counter()
         process = subprocess.Popen(
-            command, stdin=subprocess.DEVNULL, stdout=out, stderr=err, env=env, cwd=cwd
+            command,
+            stdin=subprocess.DEVNULL,
+            stdout=out,
+            stderr=err,
+            env=env,
+            cwd=cwd,
+            start_new_session=True,
         )
-        _, status, usage = os.wait4(process.pid, 0)  # reaps it: Popen must not wait again
+        try:
+            _, status, usage = os.wait4(process.pid, 0)  # reaps it: Popen must not wait again
+        except BaseException:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait()
+            raise
         seconds = time.perf_counter() - started
         process.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)

@@ -4,7 +4,7 @@
     make bench-quick    # S and a small M (50,000 tickets a month × 24)
 
     uv run python -m benchmarks.run [--quick] [--workload NAME=TICKETSxMONTHS ...] [--runs 3]
-        [--no-end-to-end] [--data-dir DIR] [--out FILE]
+        [--no-end-to-end] [--[no-]backfill] [--data-dir DIR] [--out FILE]
 
 For each workload (benchmarks/workloads.py; generated once and cached in benchmarks/data/):
 
@@ -15,9 +15,12 @@ For each workload (benchmarks/workloads.py; generated once and cached in benchma
 
 Then, unless ``--no-end-to-end``, the ``scorecard`` command as a user runs it
 (benchmarks/end_to_end.py): the monthly run on M (three times: the first in a new
-Prefect home) and on L (one run: the whole run's peak RSS), and the 24-month
-backfill of M at parallelism 1 and 2 plus an unchanged re-run, when the installed
-command line has ``scorecard backfill``.
+Prefect home) and on L (one run: the whole run's peak RSS), and — unless ``--quick``
+or ``--no-backfill`` — the 24-month backfill at parallelism 1 and 2 plus an unchanged
+re-run, on B (50,000 tickets a month: 24 monthly runs of the 1M-a-month M take hours).
+
+Ctrl-C stops the measurements (and the command being measured), then prints and
+writes what was measured so far.
 
 It prints the tables and every budget (benchmarks/budgets.py) with PASS, MISS or
 SKIP, and writes everything to benchmarks/results/bench.json (bench-quick.json
@@ -33,6 +36,7 @@ import platform
 import shutil
 import sys
 import tempfile
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
@@ -43,6 +47,7 @@ from benchmarks.engines import compare_engines
 from benchmarks.processes import ChildFailed
 from benchmarks.stages import run_stages
 from benchmarks.workloads import (
+    BACKFILL,
     DATA_DIR,
     FULL,
     QUICK,
@@ -75,16 +80,26 @@ def main(argv: list[str] | None = None) -> int:
         "notes": [],
         "errors": [],
     }
-    with tempfile.TemporaryDirectory(prefix="scorecard-bench-") as scratch:
-        for workload in workloads:
-            measure_workload(workload, args, Path(scratch) / workload.name, results)
-        if args.end_to_end:
-            measure_end_to_end(monthly, large, args, Path(scratch) / "end-to-end", results)
-        else:
-            results["notes"].append("end to end not measured (--no-end-to-end)")
+    backfill = args.backfill if args.backfill is not None else not args.quick
+    try:
+        with tempfile.TemporaryDirectory(prefix="scorecard-bench-") as scratch:
+            for workload in workloads:
+                measure_workload(workload, args, Path(scratch) / workload.name, results)
+            if args.end_to_end:
+                measure_end_to_end(
+                    monthly, large, backfill, args, Path(scratch) / "end-to-end", results
+                )
+            else:
+                results["notes"].append("end to end not measured (--no-end-to-end)")
+    except KeyboardInterrupt:
+        results["notes"].append(
+            f"interrupted at {_now()}: what was not measured by then shows as SKIP"
+        )
     results["finished_at"] = _now()
     results["load_average_at_end"] = os.getloadavg()
-    results["budgets"] = evaluate(results, monthly=monthly.name, large=large.name)
+    results["budgets"] = evaluate(
+        results, monthly=monthly.name, large=large.name, backfill=BACKFILL.name
+    )
     print_report(results)
     out = args.out or RESULTS_DIR / ("bench-quick.json" if args.quick else "bench.json")
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -111,6 +126,11 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
         dest="end_to_end",
         action="store_false",
         help="skip the scorecard command runs",
+    )
+    parser.add_argument(
+        "--backfill",
+        action=argparse.BooleanOptionalAction,
+        help=f"measure the backfill on {BACKFILL.label} (default: yes, except with --quick)",
     )
     parser.add_argument(
         "--data-dir", type=Path, default=DATA_DIR, help="workload cache (default benchmarks/data)"
@@ -167,9 +187,14 @@ def measure_workload(
 
 
 def measure_end_to_end(
-    monthly: Workload, large: Workload, args: argparse.Namespace, scratch: Path, results: dict
+    monthly: Workload,
+    large: Workload,
+    backfill: bool,
+    args: argparse.Namespace,
+    scratch: Path,
+    results: dict,
 ) -> None:
-    """The monthly run on M (and once on L), then the backfill when the command exists."""
+    """The monthly run on M (and once on L), then the backfill when asked and the command exists."""
     prefect_home = scratch / "prefect"
     print(
         f"== end to end: scorecard run on {monthly.name}"
@@ -183,17 +208,22 @@ def measure_end_to_end(
             workload, folder, scratch / f"monthly-{workload.name}", prefect_home, runs
         )
         _record(results, rows)
+    if not backfill:
+        results["notes"].append(
+            "backfill not measured (--quick or --no-backfill; --backfill measures it)"
+        )
+        return
     if not end_to_end.backfill_available():
         results["notes"].append(
             "backfill not measured: this command line has no `scorecard backfill` yet"
         )
         return
-    print(f"== end to end: scorecard backfill on {monthly.name}", flush=True)
-    folder, _ = ensure_workload(monthly, args.data_dir)
-    _record(results, end_to_end.backfill_runs(monthly, folder, scratch / "backfill", prefect_home))
+    print(f"== end to end: scorecard backfill on {BACKFILL.label}", flush=True)
+    folder, _ = ensure_workload(BACKFILL, args.data_dir)
+    _record(results, end_to_end.backfill_runs(BACKFILL, folder, scratch / "backfill", prefect_home))
 
 
-def _record(results: dict, rows: list[dict]) -> None:
+def _record(results: dict, rows: Iterable[dict]) -> None:
     for row in rows:
         results["end_to_end"].append(row)
         status = "" if row["ok"] else f"  FAILED: {row['error']}"

@@ -5,7 +5,7 @@ The stages are the application's own functions, in the order of flows/monthly.py
     read      scorecard.pipeline.pull_and_read     (archive + checksum + read + map)
     validate  scorecard.pipeline.validate_inputs   (Great Expectations suites + checks)
     compute   scorecard.pipeline.compute           (transforms.compute: every KPI)
-    store     scorecard.pipeline.compare_with_history + MetricStore.replace_period
+    store     scorecard.pipeline.compare_with_history + MetricStore.replace_period (empty store)
     render    scorecard.pipeline.render_report     (Jinja2 + WeasyPrint in its sandbox, read back)
 
 A stage's child process loads what the previous stage returned (pickled into the
@@ -30,6 +30,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from benchmarks.processes import peak_rss_mb, rss_mb, run_child
+from benchmarks.workloads import SETTINGS_ENV
 from scorecard import pipeline
 from scorecard.config import Settings, load_settings
 from transforms.periods import Period
@@ -51,6 +52,7 @@ def run_stages(config: Path, period: Period, state: Path) -> list[dict]:
             period.label,
             "--state",
             str(state),
+            env=SETTINGS_ENV,
         )
         results.append({"stage": stage, **result})
     return results
@@ -120,9 +122,9 @@ def compute_stage(settings: Settings, period: Period, outcome) -> tuple[Outputs,
 
 
 def store_stage(settings: Settings, period: Period, run, rows) -> tuple[Outputs, dict]:
-    from scorecard.store import MetricStore
+    from scorecard.store import open_store
 
-    store = MetricStore(settings.store.path)
+    store = open_store(settings.store)
     compared = pipeline.compare_with_history(settings, period, rows, store)
     stored = store.replace_period(period.label, compared, run.run_id)
     return {"store": compared}, {"rows_stored": stored}

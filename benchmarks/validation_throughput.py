@@ -71,7 +71,11 @@ def _reset_peak_rss() -> None:
 
 def _peak_rss_mb() -> float:
     """Peak resident memory since the last reset, in MB (VmHWM of /proc/self/status)."""
-    line = next(line for line in Path("/proc/self/status").read_text().splitlines() if line.startswith("VmHWM"))
+    line = next(
+        line
+        for line in Path("/proc/self/status").read_text().splitlines()
+        if line.startswith("VmHWM")
+    )
     return int(line.split()[1]) * 1024 / 1e6
 
 
@@ -142,8 +146,10 @@ def run_case(tickets: int, seed: int, scenario: str) -> dict:
 
 
 def print_table(cases: list[dict]) -> None:
-    header = f"{'scenario':<10} {'tickets':>10} {'all rows':>10} {'validate s':>10} {'cpu s':>6} " \
-             f"{'tickets s':>9} {'tickets rows/s':>14} {'RSS loaded':>10} {'RSS warm':>8} {'peak RSS':>8} {'load':>5}"
+    header = (
+        f"{'scenario':<10} {'tickets':>10} {'all rows':>10} {'validate s':>10} {'cpu s':>6} "
+        f"{'tickets s':>9} {'tickets rows/s':>14} {'RSS loaded':>10} {'RSS warm':>8} {'peak RSS':>8} {'load':>5}"
+    )
     print(header + "   (RSS in MB)")
     for case in cases:
         ticket_s = case["entity_seconds"]["tickets"]
@@ -176,7 +182,8 @@ def main() -> None:
     print_table(cases)
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text(
-        json.dumps({"machine": platform.platform(), "cpus": _cpus(), "cases": cases}, indent=2) + "\n",
+        json.dumps({"machine": platform.platform(), "cpus": _cpus(), "cases": cases}, indent=2)
+        + "\n",
         encoding="utf-8",
     )
 

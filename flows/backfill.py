@@ -76,6 +76,6 @@ def backfill_scorecard(
     outcomes = []
     for future in as_completed(futures):
         outcome = future.result()
-        progress.info("%s %s in %.1f s", outcome.period, outcome.status, outcome.seconds, extra={"outcome": outcome})
+        progress.info("%s %s in %.1f s", outcome.period, outcome.status, outcome.seconds)
         outcomes.append(outcome)
     return sorted(outcomes, key=lambda outcome: outcome.period)

@@ -61,10 +61,16 @@ def outcome_of(period: str, run: Callable[[], object]) -> PeriodOutcome:
     try:
         run()
     except Exception as exc:  # noqa: BLE001 (one period's failure must not stop the others)
-        status = "validation failed" if isinstance(exc, ValidationFailed) else (
-            "already running" if isinstance(exc, PeriodBusy) else "failed")
-        return PeriodOutcome(period, status, time.perf_counter() - started, error_line(exc))
+        return PeriodOutcome(period, _failure_status(exc), time.perf_counter() - started, error_line(exc))
     return PeriodOutcome(period, "succeeded", time.perf_counter() - started)
+
+
+def _failure_status(exc: Exception) -> str:
+    if isinstance(exc, ValidationFailed):
+        return "validation failed"
+    if isinstance(exc, PeriodBusy):
+        return "already running"
+    return "failed"
 
 
 # --- planning ----------------------------------------------------------------------------

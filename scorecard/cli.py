@@ -247,7 +247,7 @@ def cmd_backfill(args: argparse.Namespace) -> int:
     from scorecard.config import config_path
 
     periods = backfill.periods_between(_period(settings, args.first, "--from"), _period(settings, args.last, "--to"))
-    max_parallel = args.max_parallel or settings.orchestration.max_parallel
+    max_parallel = settings.orchestration.max_parallel if args.max_parallel is None else args.max_parallel
     if max_parallel < 1:
         raise ScorecardError("--max-parallel must be at least 1")
     items = _backfill_plan(settings, periods, backfill.parse_only(args.only))
@@ -341,7 +341,12 @@ def cmd_send(args: argparse.Namespace) -> int:
     from scorecard.redelivery import send_latest_report
 
     for delivery in send_latest_report(settings, period, resend=args.resend, wait=args.wait):
-        print(f"{delivery.recipient}  {'sent ' + delivery.message_id if delivery.message_id else 'already has it'}")
+        if delivery.message_id:
+            print(f"{delivery.recipient}  sent {delivery.message_id}")
+        elif delivery.earlier == "unconfirmed":
+            print(f"{delivery.recipient}  handed to SMTP before, acceptance unconfirmed (--resend sends it again)")
+        else:
+            print(f"{delivery.recipient}  already has it")
     return 0
 
 

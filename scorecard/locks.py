@@ -16,6 +16,7 @@ from __future__ import annotations
 import fcntl
 import os
 import sys
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
@@ -72,7 +73,7 @@ def holder_of(folder: Path, period: str) -> str | None:
     if not path.exists():
         return None
     with path.open("a+", encoding="utf-8") as handle:
-        if not _try_lock(handle, fcntl.LOCK_SH):
+        if not _try_lock(handle, fcntl.LOCK_SH, attempts=1):
             return _holder(handle)
         fcntl.flock(handle, fcntl.LOCK_UN)
     return None
@@ -82,12 +83,17 @@ def _busy_line(period: str, holder: str) -> str:
     return f"period {period} is already running ({holder}); wait for it or pass --wait"
 
 
-def _try_lock(handle: TextIO, mode: int = fcntl.LOCK_EX) -> bool:
-    try:
-        fcntl.flock(handle, mode | fcntl.LOCK_NB)
-    except BlockingIOError:
-        return False
-    return True
+def _try_lock(handle: TextIO, mode: int = fcntl.LOCK_EX, attempts: int = 3) -> bool:
+    """Lock without blocking. The quick retries ride over another process that only
+    peeks at the lock (:func:`holder_of` holds it shared for an instant)."""
+    for attempt in range(attempts):
+        try:
+            fcntl.flock(handle, mode | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if attempt + 1 < attempts:
+                time.sleep(0.05)
+    return False
 
 
 def _holder(handle: TextIO) -> str:

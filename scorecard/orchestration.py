@@ -15,11 +15,15 @@ import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from scorecard.backfill import PeriodOutcome
 from scorecard.config import OrchestrationSettings, Settings
 from scorecard.errors import ScorecardError
 from transforms.periods import Period
+
+if TYPE_CHECKING:
+    from prefect.task_runners import TaskRunner
 
 PREFECT_DEFAULTS = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
@@ -98,7 +102,7 @@ def run_backfill(
         )
 
 
-def task_runner(options: OrchestrationSettings, max_parallel: int):
+def task_runner(options: OrchestrationSettings, max_parallel: int) -> TaskRunner:
     """Threads in this process, a Dask cluster at ``dask_address``, or a local Dask cluster
     of ``max_parallel`` single-threaded worker processes."""
     if options.task_runner == "thread":

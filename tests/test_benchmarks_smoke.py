@@ -17,7 +17,17 @@ from scorecard.report import MIN_REPORT_PAGES
 
 def test_the_harness_measures_a_tiny_workload_and_writes_json(tmp_path):
     out = tmp_path / "bench.json"
-    argv = ["--workload", "T=300x2", "--runs", "1", "--no-end-to-end", "--data-dir", str(tmp_path), "--out", str(out)]
+    argv = [
+        "--workload",
+        "T=300x2",
+        "--runs",
+        "1",
+        "--no-end-to-end",
+        "--data-dir",
+        str(tmp_path),
+        "--out",
+        str(out),
+    ]
 
     assert main(argv) == 0
 
@@ -28,7 +38,9 @@ def test_the_harness_measures_a_tiny_workload_and_writes_json(tmp_path):
     assert all(stage["seconds"] > 0 and stage["peak_rss_mb"] > 0 for stage in stages.values())
 
     workload = Workload("T", 300, 2)
-    generated = generate_demo(end=workload.period, months=2, seed=SEED, tickets_per_month=300, tz=TIMEZONE)
+    generated = generate_demo(
+        end=workload.period, months=2, seed=SEED, tickets_per_month=300, tz=TIMEZONE
+    )
     assert stages["read"]["rows"] == {entity: frame.height for entity, frame in generated.items()}
     assert stages["validate"]["critical"] is False
     assert stages["validate"]["suites"]["tickets"]["rows_checked"] > 0

@@ -8,6 +8,7 @@ its schedule once.
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import hashlib
@@ -18,6 +19,7 @@ import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -169,6 +171,8 @@ def test_serve_without_a_server_says_how_to_start_one(workspace):
 
 
 def test_the_deployment_runs_monthly_in_the_reporting_zone(workspace):
+    from prefect.server.schemas.schedules import CronSchedule as ServerCron
+
     from flows.schedule import monthly_deployment
     from scorecard.errors import ScorecardError
 
@@ -176,6 +180,13 @@ def test_the_deployment_runs_monthly_in_the_reporting_zone(workspace):
     deployment = monthly_deployment(settings, config=workspace / "scorecard.toml", source=None)
     schedule = deployment.schedules[0].schedule
     assert (schedule.cron, schedule.timezone) == ("0 6 1 * *", TZ)
+    # The server fires it at 06:00 Moscow time on the 1st; the flow, given no period, then reports
+    # the month that has just ended there.
+    fires = asyncio.run(ServerCron(cron=schedule.cron, timezone=schedule.timezone).get_dates(
+        n=2, start=datetime(2026, 10, 15, tzinfo=UTC)))
+    assert [fire.astimezone(ZoneInfo(TZ)).isoformat() for fire in fires] == [
+        "2026-11-01T06:00:00+03:00", "2026-12-01T06:00:00+03:00"]
+    assert Period.last_complete(fires[0], TZ).label == "2026-10"
     assert deployment.name == "monthly" and deployment.flow_name == "monthly-scorecard"
     assert deployment.entrypoint == "flows.monthly.monthly_scorecard"
     # No period: the flow reports the last complete month when it runs; it emails, and waits for a manual run.
