@@ -31,6 +31,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("scorecard: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `scorecard status | head`: the reader left, nothing is wrong
+        sys.stderr.close()
+        return 0
     except Exception as exc:  # a bug, not bad input: one line, the traceback on request
         if os.environ.get("SCORECARD_DEBUG"):
             raise
