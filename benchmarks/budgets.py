@@ -6,10 +6,11 @@ and PASS, MISS or SKIP (not measured in this run, with the reason).
 
 from __future__ import annotations
 
+import statistics
 from dataclasses import asdict, dataclass
 
 VALIDATION_MIN_ROWS = 1_000_000  # suites checking fewer rows measure fixed overhead, not throughput
-MB_PER_GB = 1024
+MB_PER_GB = 1000  # MB and GB are decimal, as in benchmarks/processes.py
 
 
 @dataclass(frozen=True)
@@ -102,8 +103,8 @@ def monthly_budget(results: dict, workload: str) -> Budget:
     )
     if not warm:
         return _skip(name, "≤ 20 s", "no successful monthly run with a warm Prefect home")
-    seconds = min(row["seconds"] for row in warm)
-    return _check(name, "≤ 20 s", seconds <= 20, f"{seconds:.1f} s")
+    seconds = statistics.median(row["seconds"] for row in warm)
+    return _check(name, "≤ 20 s", seconds <= 20, f"{seconds:.1f} s", f"median of {len(warm)} runs")
 
 
 def backfill_budgets(results: dict, workload: str) -> list[Budget]:
@@ -144,7 +145,7 @@ def render_budgets(results: dict, workload: str) -> list[Budget]:
             _skip("report render", "≤ 3 s", f"no {workload} run"),
             _skip("report size", "≤ 1 MB", ""),
         ]
-    mb = stage["pdf_bytes"] / 2**20
+    mb = stage["pdf_bytes"] / 1e6
     return [
         _check(
             f"report render ({workload})",

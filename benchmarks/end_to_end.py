@@ -39,15 +39,18 @@ def _row(workload: Workload, what: str, timed: Timed, **facts) -> dict:
         "seconds": timed.seconds,
         "peak_rss_mb": timed.peak_rss_mb,
         "ok": timed.returncode == 0,
-        "error": None if timed.returncode == 0 else timed.stderr_tail,
+        "error": None
+        if timed.returncode == 0
+        else (timed.stderr_tail or f"exit {timed.returncode}"),
         **facts,
     }
 
 
 def monthly_runs(
     workload: Workload, folder: Path, workdir: Path, prefect_home: Path, runs: int
-) -> list[dict]:
-    """``runs`` monthly runs of the workload's period, one after the other, on one store."""
+) -> Iterator[dict]:
+    """``runs`` monthly runs of the workload's period, one after the other, on one store;
+    each row as soon as it is measured."""
     config = write_config(workload, folder, workdir)
     command = [
         SCORECARD,
@@ -59,16 +62,12 @@ def monthly_runs(
         "--no-send",
     ]
     first_ever = not prefect_home.exists()
-    rows = []
     for number in range(1, runs + 1):
         timed = time_command(command, env=prefect_env(prefect_home), cwd=workdir)
         cold = first_ever and number == 1
-        rows.append(
-            _row(
-                workload, "monthly run" + (" (new Prefect home)" if cold else ""), timed, cold=cold
-            )
+        yield _row(
+            workload, "monthly run" + (" (new Prefect home)" if cold else ""), timed, cold=cold
         )
-    return rows
 
 
 def backfill_available() -> bool:

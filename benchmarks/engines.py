@@ -6,7 +6,7 @@ from ``pd.read_parquet`` frames); the medians are reported with the ratios
 Polars / DuckDB and Polars / pandas. The rows of the three engines are compared
 (tests/crosscheck/compare.py, 1e-9), so the timings are of computations known to agree.
 
-    uv run python -m benchmarks.engines FOLDER [--runs 3]
+    uv run python -m benchmarks.engines FOLDER --period 2026-10 [--runs 3]
 """
 
 from __future__ import annotations
@@ -40,15 +40,13 @@ def compare_engines(workload: Workload, folder: Path, runs: int) -> dict:
 
 
 def measure(folder: Path, period: Period, runs: int) -> dict:
+    """Each engine ``runs`` times; the Polars frames are dropped before pandas reads its own,
+    so that the process holds one copy of the workload at a time."""
     params = MetricParams(reporting_tz=TIMEZONE)
-    frames = load_frames(folder)
-    lazy = {entity: frame.lazy() for entity, frame in frames.items()}
-    pandas_frames = {entity: pd.read_parquet(folder / f"{entity}.parquet") for entity in frames}
-
-    polars_s, polars_rows = timed_runs(lambda: compute_metrics(lazy, period, params), runs)
-    duckdb_s, duckdb_rows = timed_runs(lambda: duckdb_metrics(frames, period, params), runs)
-    pandas_s, pandas_table = timed_runs(lambda: pandas_metrics(pandas_frames, period, params), runs)
-    pandas_rows = pl.from_pandas(pandas_table, nan_to_null=True).cast(dict(METRIC_SCHEMA))
+    (polars_s, polars_rows), (duckdb_s, duckdb_rows) = _on_polars_frames(
+        folder, period, params, runs
+    )
+    pandas_s, pandas_rows = _on_pandas_frames(folder, period, params, runs)
 
     medians = {
         name: statistics.median(s)
@@ -71,6 +69,23 @@ def measure(folder: Path, period: Period, runs: int) -> dict:
         ],
         "peak_rss_mb": peak_rss_mb(),
     }
+
+
+def _on_polars_frames(folder: Path, period: Period, params: MetricParams, runs: int):
+    """(seconds, rows) of the Polars engine and of DuckDB, on the same Polars frames."""
+    frames = load_frames(folder)
+    lazy = {entity: frame.lazy() for entity, frame in frames.items()}
+    return (
+        timed_runs(lambda: compute_metrics(lazy, period, params), runs),
+        timed_runs(lambda: duckdb_metrics(frames, period, params), runs),
+    )
+
+
+def _on_pandas_frames(folder: Path, period: Period, params: MetricParams, runs: int):
+    """(seconds, rows) of pandas on frames read by ``pd.read_parquet``."""
+    frames = {path.stem: pd.read_parquet(path) for path in sorted(folder.glob("*.parquet"))}
+    seconds, table = timed_runs(lambda: pandas_metrics(frames, period, params), runs)
+    return seconds, pl.from_pandas(table, nan_to_null=True).cast(dict(METRIC_SCHEMA))
 
 
 def main() -> None:

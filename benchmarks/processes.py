@@ -1,4 +1,4 @@
-"""Running a measurement in a child process, and reading memory use (Linux).
+"""Running a measurement in a child process, and reading memory use (Linux; MB = 10^6 bytes).
 
 Every measurement runs in a fresh interpreter so that its peak RSS is its own.
 A child prints one JSON object as the last line of its stdout.
@@ -16,6 +16,11 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+
+from benchmarks.validation_throughput import _peak_rss_mb, _reset_peak_rss, _rss_mb
+
+rss_mb = _rss_mb  # resident memory of this process now, MB
+reset_peak_rss = _reset_peak_rss  # start a new peak measurement (VmHWM)
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -36,7 +41,10 @@ def run_child(module: str, *args: str, env: dict[str, str] | None = None) -> dic
         env={**os.environ, **(env or {})},
     )
     if child.returncode != 0:
-        raise ChildFailed(f"{module} {' '.join(args)}: {last_line(child.stderr)}")
+        why = last_line(child.stderr) or f"exit {child.returncode}"
+        if child.returncode < 0:
+            why += f" (killed by signal {-child.returncode}; SIGKILL is often the out-of-memory killer)"
+        raise ChildFailed(f"{module} {' '.join(args)}: {why}")
     return json.loads(child.stdout.strip().splitlines()[-1])
 
 
@@ -81,9 +89,8 @@ def time_command(
         process.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
-        return Timed(
-            seconds, process.returncode, usage.ru_maxrss / 1024, out.read(), last_line(err.read())
-        )
+        peak_mb = usage.ru_maxrss * 1024 / 1e6
+        return Timed(seconds, process.returncode, peak_mb, out.read(), last_line(err.read()))
 
 
 def last_line(text: str) -> str:
@@ -91,14 +98,8 @@ def last_line(text: str) -> str:
     return lines[-1][:300] if lines else ""
 
 
-def rss_mb() -> float:
-    """Resident memory of this process now, in MB."""
-    pages = int(Path("/proc/self/statm").read_text().split()[1])
-    return pages * resource.getpagesize() / 2**20
-
-
 def peak_rss_mb() -> float:
-    """Peak RSS of this process or of any child it waited for (a render subprocess), in MB."""
-    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    return max(own, children) / 1024
+    """Peak RSS in MB since :func:`reset_peak_rss` (Linux VmHWM), or of a child process this
+    one waited for (the report's render subprocess), whichever is larger."""
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024 / 1e6
+    return max(_peak_rss_mb(), children)

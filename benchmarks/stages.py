@@ -9,9 +9,10 @@ The stages are the application's own functions, in the order of flows/monthly.py
     render    scorecard.pipeline.render_report     (Jinja2 + WeasyPrint in its sandbox, read back)
 
 A stage's child process loads what the previous stage returned (pickled into the
-state folder; ``load_s``), measures its RSS (``rss_in_mb``), runs the stage once
-(``seconds``), then reads its peak RSS (``peak_rss_mb``: the process or its render
-subprocess, whichever is larger) before it pickles its own result for the next stage.
+state folder; ``load_s``), measures its RSS (``rss_in_mb``), resets its peak RSS, runs
+the stage once (``seconds``), then reads its peak RSS (``peak_rss_mb``: the inputs it
+holds plus what the stage allocates, or its render subprocess, whichever is larger)
+before it pickles its own result for the next stage. MB are 10^6 bytes.
 Validation first warms Great Expectations up on 1,000 rows per entity (its import and
 context cost seconds once per process; ``warm_up_s``), so that the rows/s of each suite
 are throughput.
@@ -26,10 +27,10 @@ import json
 import logging
 import pickle
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from benchmarks.processes import peak_rss_mb, rss_mb, run_child
+from benchmarks.processes import peak_rss_mb, reset_peak_rss, rss_mb, run_child
 from benchmarks.workloads import SETTINGS_ENV
 from scorecard import pipeline
 from scorecard.config import Settings, load_settings
@@ -38,24 +39,16 @@ from transforms.periods import Period
 STAGES = ("read", "validate", "compute", "store", "render")
 
 
-def run_stages(config: Path, period: Period, state: Path) -> list[dict]:
-    """Every stage in order, each in a fresh process; stops at the first that fails."""
+def run_stages(config: Path, period: Period, state: Path) -> Iterator[dict]:
+    """Every stage in order, each in a fresh process, yielded as soon as it is measured;
+    stops at the first that fails (ChildFailed)."""
     state.mkdir(parents=True, exist_ok=True)
-    results = []
     for stage in STAGES:
-        result = run_child(
-            "benchmarks.stages",
-            stage,
-            "--config",
-            str(config),
-            "--period",
-            period.label,
-            "--state",
-            str(state),
-            env=SETTINGS_ENV,
-        )
-        results.append({"stage": stage, **result})
-    return results
+        arguments = ["--config", str(config), "--period", period.label, "--state", str(state)]
+        yield {
+            "stage": stage,
+            **run_child("benchmarks.stages", stage, *arguments, env=SETTINGS_ENV),
+        }
 
 
 # --- the child: one stage -----------------------------------------------------------------
@@ -65,7 +58,7 @@ INPUTS: dict[str, tuple[str, ...]] = {
     "validate": ("run", "read"),
     "compute": ("validate",),
     "store": ("run", "compute"),
-    "render": ("run", "read", "validate", "store"),
+    "render": ("run", "validate", "store"),
 }
 Outputs = dict[str, object]
 
@@ -80,12 +73,13 @@ def read_stage(settings: Settings, period: Period) -> tuple[Outputs, dict]:
     }
 
 
-def validate_stage(settings: Settings, period: Period, run, read) -> tuple[Outputs, dict]:
+def validate_stage(settings: Settings, period: Period, run, pulled) -> tuple[Outputs, dict]:
     from benchmarks.validation_throughput import _EntityTimes
 
-    times = _EntityTimes()
+    manifest, read = pulled
+    times = _EntityTimes()  # each suite's rows and seconds, from the runner's log records
     logging.getLogger("scorecard.validation.runner").addHandler(times)
-    outcome = pipeline.validate_inputs(settings, period, read[1], run.root)
+    outcome = pipeline.validate_inputs(settings, period, read, run.root)
     suites = {
         entity: {
             "rows_checked": times.checked[entity],
@@ -101,22 +95,24 @@ def validate_stage(settings: Settings, period: Period, run, read) -> tuple[Outpu
         "critical": outcome.critical,
         "quarantined_rows": outcome.quarantine.height,
     }
-    return {"validate": outcome}, facts
+    # Pickled together with what was read: a frame with nothing quarantined is the same object
+    # in both (as in the flow), so it is stored and loaded once.
+    return {"validate": (manifest, read, outcome)}, facts
 
 
-def warm_up_validation(settings: Settings, period: Period, run, read) -> None:
+def warm_up_validation(settings: Settings, period: Period, run, pulled) -> None:
     """Validate 1,000 rows per entity: Great Expectations' import and context, once per process."""
     from scorecard.sources import ReadResult
 
-    frames = read[1].frames
-    sample = ReadResult(
-        {e: f.head(1000) for e, f in frames.items()}, read[1].problems.head(0), read[1].files
-    )
+    _, read = pulled
+    heads = {entity: frame.head(1000) for entity, frame in read.frames.items()}
+    sample = ReadResult(heads, read.problems.head(0), read.files)
     logging.getLogger("scorecard.validation.runner").setLevel(logging.INFO)
     pipeline.validate_inputs(settings, period, sample, None)
 
 
-def compute_stage(settings: Settings, period: Period, outcome) -> tuple[Outputs, dict]:
+def compute_stage(settings: Settings, period: Period, validated) -> tuple[Outputs, dict]:
+    _, _, outcome = validated
     rows = pipeline.compute(settings, period, outcome.clean)
     return {"compute": rows}, {"metric_rows": rows.height}
 
@@ -131,12 +127,12 @@ def store_stage(settings: Settings, period: Period, run, rows) -> tuple[Outputs,
 
 
 def render_stage(
-    settings: Settings, period: Period, run, read, outcome, compared
+    settings: Settings, period: Period, run, validated, compared
 ) -> tuple[Outputs, dict]:
     from pypdf import PdfReader
 
-    manifest, frames = read
-    rendered = pipeline.render_report(settings, period, run, compared, manifest, frames, outcome)
+    manifest, read, outcome = validated
+    rendered = pipeline.render_report(settings, period, run, compared, manifest, read, outcome)
     facts = {
         "pdf_bytes": rendered.pdf.stat().st_size,
         "pdf_pages": len(PdfReader(rendered.pdf).pages),
@@ -165,6 +161,7 @@ def measure_stage(stage: str, settings: Settings, period: Period, state: Path) -
         started = time.perf_counter()
         WARM_UPS[stage](settings, period, *inputs)
         warm_up_s = time.perf_counter() - started
+    reset_peak_rss()
     started = time.perf_counter()
     outputs, facts = STAGE_FUNCTIONS[stage](settings, period, *inputs)
     seconds = time.perf_counter() - started
