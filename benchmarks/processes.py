@@ -23,6 +23,7 @@ rss_mb = _rss_mb  # resident memory of this process now, MB
 reset_peak_rss = _reset_peak_rss  # start a new peak measurement (VmHWM)
 
 REPO = Path(__file__).resolve().parent.parent
+POLL_S = 0.05  # how often time_command looks whether its command has exited
 
 
 class ChildFailed(RuntimeError):
@@ -80,7 +81,7 @@ def time_command(
             start_new_session=True,
         )
         try:
-            _, status, usage = os.wait4(process.pid, 0)  # reaps it: Popen must not wait again
+            status, usage = _wait(process.pid)  # reaps it: Popen must not wait again
         except BaseException:
             os.killpg(process.pid, signal.SIGTERM)
             process.wait()
@@ -91,6 +92,16 @@ def time_command(
         err.seek(0)
         peak_mb = usage.ru_maxrss * 1024 / 1e6
         return Timed(seconds, process.returncode, peak_mb, out.read(), last_line(err.read()))
+
+
+def _wait(pid: int) -> tuple[int, resource.struct_rusage]:
+    """``wait4`` the child, polling: a blocking wait4 is not interrupted by Ctrl-C when the
+    signal lands on another thread (Polars' and pandas' pools), and then nothing can stop it."""
+    while True:
+        reaped, status, usage = os.wait4(pid, os.WNOHANG)
+        if reaped:
+            return status, usage
+        time.sleep(POLL_S)
 
 
 def last_line(text: str) -> str:
