@@ -53,20 +53,26 @@ def new_run(settings: Settings, period: Period, now: datetime | None = None) -> 
 
 
 # --- pull, read, validate ----------------------------------------------------------
-def pull_and_read(settings: Settings, period: Period, run_root: Path):
-    """Archive every source file of the period into the run folder, then read the copies."""
-    from scorecard.sources import pull, read_entities
+def pull_and_read(settings: Settings, period: Period, run_root: Path, periods: list[Period] | None = None):
+    """Archive every source file of the period into the run folder, then read the copies:
+    only the rows the KPIs of ``periods`` (default: the period) can use."""
+    from scorecard.sources import RowWindow, pull, read_entities
 
     manifest = pull(settings.sources, period, run_root)
-    return manifest, read_entities(manifest, settings.sources)
+    window = RowWindow.for_periods(periods or [period], orders_lookback_months(settings))
+    return manifest, read_entities(manifest, settings.sources, window)
+
+
+def orders_lookback_months(settings: Settings) -> int:
+    """How far back reading and validation keep orders: every order a revenue KPI reads."""
+    return max(settings.validation.orders_lookback_months, settings.metrics.churned_revenue_months)
 
 
 def validate_inputs(settings: Settings, period: Period, read, run_root: Path | None):
     """Validate the read frames; write the quarantine; raise ValidationFailed on critical findings."""
     from scorecard.validation import validate
 
-    # Validation must cover every order the revenue KPIs look back at.
-    lookback = max(settings.validation.orders_lookback_months, settings.metrics.churned_revenue_months)
+    lookback = orders_lookback_months(settings)
     outcome = validate(
         read.frames,
         period,
@@ -129,7 +135,7 @@ def fill_history(settings: Settings, periods: list[Period]) -> None:
         return
     store = open_store(settings.store)
     with tempfile.TemporaryDirectory(prefix="scorecard-history-") as scratch:
-        _, read = pull_and_read(settings, periods[-1], Path(scratch))
+        _, read = pull_and_read(settings, periods[-1], Path(scratch), periods)
         outcome = validate_inputs(settings, periods[-1], read, None)
         raise_if_critical(outcome)
     for period in periods:

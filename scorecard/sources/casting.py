@@ -63,52 +63,131 @@ def to_canonical(
 
     ``frame`` holds every canonical column (already renamed and value-mapped) plus
     ``POSITION`` and ``SOURCE_ROW``, which the problems frame refers to.
+
+    Text columns are parsed together (one parallel pass). A typed column is
+    converted on its own, and passed through untouched when it already has its
+    canonical type (and, for text, no value to strip, blank or with a NUL byte):
+    the common case for Parquet and database sources costs no copy.
     """
     scale = scale or {}  # only number columns (checked by SourcesSettings)
     columns = CANONICAL[entity]
-    as_text = {c.name for c in columns if _reads_as_text(c, frame.schema[c.name], file)}
-    cleaned = frame.with_columns(
-        _stripped(pl.col(c.name).cast(pl.String)).alias(_TEXT + c.name)
-        for c in columns
-        if c.name in as_text
+    clean = _clean_text_columns(frame, columns)
+    as_text = [
+        c for c in columns if _reads_as_text(c, frame.schema[c.name], file) and c.name not in clean
+    ]
+    text_values, text_problems = _from_text(frame, as_text, decimal, scale, source_timezone)
+    values = dict(text_values)
+    problems = [text_problems]
+    for column in columns:
+        if column.name not in values:
+            values[column.name], lost = _from_typed(frame, column, scale.get(column.name), source_timezone)
+            problems.append(lost)
+    canonical = pl.DataFrame([values[c.name].cast(c.dtype).alias(c.name) for c in columns])
+    return canonical, pl.concat(problems, how="vertical").sort(POSITION, maintain_order=True)
+
+
+def _from_text(
+    frame: pl.DataFrame,
+    columns: list[Column],
+    decimal: str,
+    scale: dict[str, float],
+    source_timezone: str,
+) -> tuple[dict[str, pl.Series], pl.DataFrame]:
+    """The text columns parsed to their canonical values, and the values that could not be."""
+    if not columns:
+        return {}, pl.DataFrame(schema=PROBLEMS_SCHEMA)
+    cleaned = frame.select(
+        pl.col(POSITION),
+        pl.col(SOURCE_ROW),
+        *(_stripped(pl.col(c.name).cast(pl.String)).alias(_TEXT + c.name) for c in columns),
     )
-    text_timestamps = [c for c in columns if c.type == "ts" and c.name in as_text]
+    timestamps = [c for c in columns if c.type == "ts"]
     parsed = (
         cleaned.with_columns(
             parse_timestamps(cleaned[_TEXT + c.name], source_timezone).alias(_OK + c.name)
-            for c in text_timestamps
+            for c in timestamps
         )
         .lazy()
         .with_columns(
-            _parse(
-                c,
-                frame.schema[c.name],
-                c.name in as_text,
-                decimal,
-                scale.get(c.name),
-                source_timezone,
-            ).alias(_OK + c.name)
+            _parse(c, pl.String(), True, decimal, scale.get(c.name), source_timezone).alias(
+                _OK + c.name
+            )
             for c in columns
-            if c not in text_timestamps
+            if c not in timestamps
         )
         .collect()
     )
-    canonical = parsed.select(pl.col(_OK + c.name).cast(c.dtype).alias(c.name) for c in columns)
     problems = pl.concat(
-        [_problems(parsed.lazy(), c, c.name in as_text) for c in columns], how="vertical"
+        [
+            _lost(parsed.lazy(), pl.col(_TEXT + c.name), pl.col(_OK + c.name), c, True)
+            for c in columns
+        ],
+        how="vertical",
+    ).collect()
+    return {c.name: parsed.get_column(_OK + c.name) for c in columns}, problems
+
+
+def _from_typed(
+    frame: pl.DataFrame, column: Column, factor: float | None, source_timezone: str
+) -> tuple[pl.Series, pl.DataFrame]:
+    """A typed column converted to its canonical value, and the values lost in the conversion.
+
+    Only a fractional number in an integer column, a number out of range and a
+    local time that never happens (spring DST gap) can be lost; the check reads
+    validity bitmaps, and rows are only gathered when a value was lost.
+    """
+    source = frame.get_column(column.name)
+    if source.dtype == column.dtype and factor is None:
+        return source, pl.DataFrame(schema=PROBLEMS_SCHEMA)
+    value = (
+        source.to_frame()
+        .select(
+            _parse(column, source.dtype, False, ".", factor, source_timezone).alias(column.name)
+        )
+        .to_series()
     )
-    return canonical, problems.sort(POSITION, maintain_order=True).collect().cast(PROBLEMS_SCHEMA)
+    lost = source.is_not_null() & value.is_null()
+    if not lost.any():
+        return value, pl.DataFrame(schema=PROBLEMS_SCHEMA)
+    rows = frame.select(POSITION, SOURCE_ROW).filter(lost).with_columns(
+        source.filter(lost).alias(column.name), value.filter(lost).alias(_OK + column.name)
+    )
+    problems = _lost(rows.lazy(), pl.col(column.name), pl.col(_OK + column.name), column, False)
+    return value, problems.collect()
 
 
-def _problems(parsed: pl.LazyFrame, column: Column, as_text: bool) -> pl.LazyFrame:
+def _clean_text_columns(frame: pl.DataFrame, columns: tuple[Column, ...]) -> set[str]:
+    """The text columns of a typed source that already are canonical text: no value with
+    surrounding white space, none blank, none with a NUL byte (they are used as they are).
+    One pass, the columns in parallel."""
+    candidates = [c.name for c in columns if c.type == "str" and frame.schema[c.name] == pl.String]
+    if not candidates:
+        return set()
+    verdicts = frame.select(_is_clean(pl.col(name)).alias(name) for name in candidates).row(0)
+    return {name for name, clean in zip(candidates, verdicts) if clean}
+
+
+def _is_clean(text: pl.Expr) -> pl.Expr:
+    length = text.str.len_bytes()
+    unclean = (
+        (length == 0)
+        | (text.str.strip_chars().str.len_bytes() != length)
+        | text.str.contains("\x00", literal=True)
+    )
+    return ~unclean.any()
+
+
+def _lost(
+    parsed: pl.LazyFrame, source: pl.Expr, value: pl.Expr, column: Column, as_text: bool
+) -> pl.LazyFrame:
     """The rows where ``column`` had a value but no canonical value came out of it."""
-    source = pl.col(_TEXT + column.name) if as_text else pl.col(column.name)
-    has_nul = source.str.contains("\x00", literal=True) if as_text else pl.lit(False)
-    return parsed.filter(source.is_not_null() & pl.col(_OK + column.name).is_null()).select(
-        pl.col(POSITION),
-        pl.col(SOURCE_ROW),
+    text = source.cast(pl.String)
+    has_nul = text.str.contains("\x00", literal=True) if as_text else pl.lit(False)
+    return parsed.filter(source.is_not_null() & value.is_null()).select(
+        pl.col(POSITION).cast(pl.Int64),
+        pl.col(SOURCE_ROW).cast(pl.Int64),
         pl.lit(column.name).alias("column"),
-        source.cast(pl.String).alias("raw_value"),
+        text.alias("raw_value"),
         pl.when(has_nul).then(pl.lit(NUL_RULE)).otherwise(pl.lit(RULES[column.type])).alias("rule"),
     )
 

@@ -20,11 +20,11 @@ from transforms.schema import CANONICAL
 log = logging.getLogger(__name__)
 
 
-def apply_mapping(frame: pl.DataFrame, entity: str, mapping: Mapping, file: str) -> pl.DataFrame:
+def apply_mapping(frame: pl.LazyFrame, entity: str, mapping: Mapping, file: str) -> pl.LazyFrame:
     """``frame`` renamed to canonical names, checked, value-mapped; canonical columns + SOURCE_ROW."""
     columns = CANONICAL[entity]
     canonical_names = [c.name for c in columns]
-    sources_of = _sources_by_target(frame.columns, mapping.rename, canonical_names, entity, file)
+    sources_of = _sources_by_target(frame.collect_schema().names(), mapping.rename, canonical_names, entity, file)
     selected = [pl.col(SOURCE_ROW)]
     for column in columns:
         if column.name in sources_of:

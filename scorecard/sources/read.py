@@ -15,7 +15,9 @@ respondent row) say where to look, ``raw_value`` is the value as read
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 import polars as pl
@@ -24,8 +26,10 @@ from scorecard.archive import ArchivedFile, Manifest, verified_path
 from scorecard.errors import InputError
 from scorecard.sources.casting import POSITION, to_canonical
 from scorecard.sources.mapping import apply_mapping
+from scorecard.sources.period_rows import Column, RowWindow
 from scorecard.sources.settings import EntitySource, SourcesSettings
 from scorecard.sources.tables import SOURCE_ROW, RawTable, read_table
+from scorecard.sources.timestamps import local_to_utc
 from scorecard.sources.wide_survey import unpivot_survey
 from scorecard.sources.zendesk import read_zendesk
 from transforms.schema import ENTITIES, REQUIRED_ENTITIES
@@ -65,12 +69,22 @@ class ReadResult:
     files: dict[str, str]  # entity → its file name(s), comma-separated
 
 
-def read_entities(manifest: Manifest, settings: SourcesSettings) -> ReadResult:
-    """Every pulled entity as a canonical frame, plus the values that could not be read."""
+# survey responses before tickets: the tickets their responses name are kept
+READ_ORDER = sorted(ENTITIES, key=lambda entity: entity != "survey_responses")
+
+
+def read_entities(
+    manifest: Manifest, settings: SourcesSettings, window: RowWindow | None = None
+) -> ReadResult:
+    """Every pulled entity as a canonical frame, plus the values that could not be read.
+
+    With a ``window``, only the rows a run of its periods can use are kept (see
+    :mod:`period_rows`); row numbers in ``problems`` refer to the kept rows.
+    """
     frames: dict[str, pl.DataFrame] = {}
     problems: list[pl.DataFrame] = []
     files: dict[str, str] = {}
-    for entity in ENTITIES:
+    for entity in READ_ORDER:
         entries = manifest.for_entity(entity)
         if not entries:
             if entity in REQUIRED_ENTITIES:
@@ -80,11 +94,15 @@ def read_entities(manifest: Manifest, settings: SourcesSettings) -> ReadResult:
                     "pull the period again",
                 )
             continue
+        keep = None
+        if window is not None and not window.keeps_every_row(entity):
+            answered = window.answered_tickets(frames.get("survey_responses"))
+            keep = partial(window.rows, entity, answered)
         offset = 0
         parts: list[pl.DataFrame] = []
         for entry in entries:
             canonical, found = read_file(
-                manifest, entry, settings.source_for(entity), settings.timezone_of(entity)
+                manifest, entry, settings.source_for(entity), settings.timezone_of(entity), keep
             )
             problems.append(found.with_columns(pl.col("row_number") + offset))
             parts.append(canonical)
@@ -95,21 +113,34 @@ def read_entities(manifest: Manifest, settings: SourcesSettings) -> ReadResult:
     all_problems = (
         pl.concat(problems, how="vertical") if problems else pl.DataFrame(schema=PROBLEMS_SCHEMA)
     )
-    return ReadResult(frames=frames, problems=all_problems, files=files)
+    in_contract_order = {entity: frames[entity] for entity in ENTITIES if entity in frames}
+    return ReadResult(frames=in_contract_order, problems=all_problems, files=files)
 
 
 def read_file(
-    manifest: Manifest, entry: ArchivedFile, source: EntitySource, source_timezone: str
+    manifest: Manifest,
+    entry: ArchivedFile,
+    source: EntitySource,
+    source_timezone: str,
+    keep: Callable[[Column], pl.Expr] | None = None,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """One archived file as a canonical frame and its problems (row_number within this file)."""
+    """One archived file as a canonical frame and its problems (row_number within this file).
+
+    ``keep`` builds the filter of the rows to keep (``RowWindow.rows``) from a column
+    accessor. A Parquet file whose filtered columns are typed is filtered as it is
+    scanned; any other file is filtered once its values are canonical.
+    """
     file = entry.name
     path = verified_path(manifest, entry)
     raw = _read_raw(path, source, file, entry.entity)
     frame = raw.frame
     if source.format == "wide_survey":
         assert source.wide_survey is not None  # guaranteed by EntitySource validation
-        frame = unpivot_survey(frame, source.wide_survey, entry.entity, file)
-    frame = apply_mapping(frame, entry.entity, source.mapping, file).with_row_index(POSITION)
+        frame = unpivot_survey(_collect(frame, file), source.wide_survey, entry.entity, file)
+    mapped = apply_mapping(frame.lazy(), entry.entity, source.mapping, file)
+    if keep is not None and (early := _on_typed_source(keep, mapped, source_timezone)) is not None:
+        mapped = mapped.filter(early)
+    frame = _collect(mapped, file).with_row_index(POSITION)
     frame = frame.with_columns(pl.col(POSITION).cast(pl.Int64))
     canonical, cast_problems = to_canonical(
         frame,
@@ -123,6 +154,8 @@ def read_file(
     problems = pl.concat(
         [read_problems.select(cast_problems.columns), cast_problems], how="vertical"
     ).sort(POSITION, maintain_order=True)
+    if keep is not None:
+        canonical, problems = _kept_rows(canonical, problems, keep(pl.col))
     return canonical, problems.select(
         pl.lit(entry.entity).alias("entity"),
         pl.lit(file).alias("file"),
@@ -132,6 +165,50 @@ def read_file(
         pl.col("raw_value").str.slice(0, RAW_VALUE_CHARS),
         pl.col("rule"),
     ).cast(PROBLEMS_SCHEMA)
+
+
+def _on_typed_source(
+    keep: Callable[[Column], pl.Expr], mapped: pl.LazyFrame, source_timezone: str
+) -> pl.Expr | None:
+    """The ``keep`` filter over the mapped source columns, converted as casting will convert
+    them; None when one of them is not typed (text is parsed first, then filtered)."""
+    schema = mapped.collect_schema()
+    typed: dict[str, pl.Expr] = {}
+    for name in set(keep(pl.col).meta.root_names()):
+        dtype = schema[name]
+        if isinstance(dtype, pl.Datetime) and dtype.time_zone is not None:
+            typed[name] = pl.col(name).dt.convert_time_zone("UTC")
+        elif isinstance(dtype, (pl.Datetime, pl.Date)):
+            typed[name] = local_to_utc(pl.col(name).cast(pl.Datetime("us")), source_timezone)
+        elif dtype == pl.String and name.endswith("_id"):
+            typed[name] = pl.col(name).str.strip_chars()
+        else:
+            return None
+    return keep(typed.__getitem__)
+
+
+def _kept_rows(
+    canonical: pl.DataFrame, problems: pl.DataFrame, keep: pl.Expr
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """The rows ``keep`` selects, and their problems renumbered to the kept rows."""
+    kept = canonical.select(keep.alias("keep")).to_series()
+    if kept.all():
+        return canonical, problems
+    renumber = pl.DataFrame(
+        {POSITION: kept.arg_true().cast(pl.Int64), "kept": pl.int_range(kept.sum(), eager=True)}
+    )
+    problems = problems.join(renumber, on=POSITION, how="inner", maintain_order="left")
+    return canonical.filter(kept), problems.with_columns(pl.col("kept").alias(POSITION)).drop("kept")
+
+
+def _collect(frame: pl.DataFrame | pl.LazyFrame, file: str) -> pl.DataFrame:
+    """The frame, read now (a Parquet file is scanned lazily: a bad file fails here)."""
+    if isinstance(frame, pl.DataFrame):
+        return frame
+    try:
+        return frame.collect()
+    except pl.exceptions.PolarsError:
+        raise InputError(file, "cannot be read as Parquet", "re-export the file") from None
 
 
 def _read_raw(path: Path, source: EntitySource, file: str, entity: str) -> RawTable:

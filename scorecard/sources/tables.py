@@ -31,7 +31,7 @@ READ_PROBLEMS_SCHEMA = pl.Schema(
 
 @dataclass(frozen=True)
 class RawTable:
-    frame: pl.DataFrame
+    frame: pl.DataFrame | pl.LazyFrame  # Parquet is scanned lazily
     decimal: str = "."
     problems: pl.DataFrame = field(
         default_factory=lambda: pl.DataFrame(schema=READ_PROBLEMS_SCHEMA)
@@ -143,13 +143,15 @@ def read_jsonl(data: bytes, file: str, entity: str) -> RawTable:
     return RawTable(frame, problems=problems)
 
 
-def _read_parquet(path: Path, file: str) -> pl.DataFrame:
+def _read_parquet(path: Path, file: str) -> pl.LazyFrame:
+    """A lazy scan (the reader filters it to the period's rows before decoding them all)."""
     try:
-        frame = pl.read_parquet(path)
-    except pl.exceptions.PolarsError:
+        names = pl.read_parquet_schema(path).names()
+    except (pl.exceptions.PolarsError, OSError):
         raise InputError(file, "cannot be read as Parquet", "re-export the file") from None
-    frame = frame.rename(dict(zip(frame.columns, _column_names(frame.columns, file))))
-    return frame.with_row_index(SOURCE_ROW).with_columns(pl.col(SOURCE_ROW).cast(pl.Int64))
+    frame = pl.scan_parquet(path, row_index_name=SOURCE_ROW)
+    frame = frame.rename(dict(zip(names, _column_names(names, file))))
+    return frame.with_columns(pl.col(SOURCE_ROW).cast(pl.Int64))
 
 
 def _column_names(names: list[str], file: str) -> list[str]:
