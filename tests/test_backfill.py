@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from workspace import TIMEZONE, write_workspace
 
 from scorecard.backfill import (
     PeriodOutcome,
@@ -57,6 +58,11 @@ def decisions(only: str, running=None, code: str = "v1", checksums=CURRENT) -> d
     return {item.period: (item.run, item.reason) for item in items}
 
 
+def to_run(only: str) -> dict[str, str]:
+    """The periods the plan for --only runs, each with its reason."""
+    return {period: reason for period, (run, reason) in decisions(only).items() if run}
+
+
 def test_every_period_runs_without_only():
     assert decisions("") == {
         "2026-01": (True, "last run succeeded 2026-11-01 06:00"),
@@ -68,13 +74,11 @@ def test_every_period_runs_without_only():
 
 
 def test_missing_means_no_report_yet():
-    runs = {period for period, (run, _) in decisions("missing").items() if run}
-    assert runs == {"2026-02", "2026-04", "2026-05"}
+    assert set(to_run("missing")) == {"2026-02", "2026-04", "2026-05"}
 
 
 def test_failed_means_last_run_failed_or_interrupted():
-    chosen = {period: reason for period, (run, reason) in decisions("failed").items() if run}
-    assert chosen == {
+    assert to_run("failed") == {
         "2026-02": "last run validation failed",
         "2026-03": "last run failed",
         "2026-04": "last run interrupted",
@@ -82,8 +86,7 @@ def test_failed_means_last_run_failed_or_interrupted():
 
 
 def test_changed_compares_inputs_and_code_with_the_last_report():
-    chosen = {period: reason for period, (run, reason) in decisions("changed").items() if run}
-    assert chosen == {
+    assert to_run("changed") == {
         "2026-02": "no report yet",
         "2026-03": "inputs changed (tickets.csv)",
         "2026-04": "no report yet",
@@ -96,8 +99,7 @@ def test_changed_compares_inputs_and_code_with_the_last_report():
 
 
 def test_choices_combine_and_running_periods_are_left_alone():
-    chosen = {period for period, (run, _) in decisions("missing,failed").items() if run}
-    assert chosen == {"2026-02", "2026-03", "2026-04", "2026-05"}
+    assert set(to_run("missing,failed")) == {"2026-02", "2026-03", "2026-04", "2026-05"}
     running = {"2026-04": "pid 77 since 2026-11-01T06:04:00+00:00"}
     assert decisions("failed", running=running)["2026-04"] == (False, "running now (pid 77 since 2026-11-01T06:04:00+00:00)")
     assert decisions("", running=running)["2026-04"][0] is True  # asked for: it waits or reports "already running"
@@ -146,56 +148,9 @@ def test_outcomes_say_what_failed_and_the_tables_line_up():
 
 # --- real backfills through Prefect ---------------------------------------------------------
 @pytest.fixture(scope="module")
-def prefect_harness():
-    from prefect.testing.utilities import prefect_test_harness
-
-    with prefect_test_harness(server_startup_timeout=180):
-        yield
-
-
-@pytest.fixture(scope="module")
-def inbox():
-    from aiosmtpd.controller import Controller
-    from test_delivery import Inbox, free_port
-
-    received = Inbox()
-    controller = Controller(received, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield received, controller.port
-    controller.stop()
-
-
-@pytest.fixture(scope="module")
-def workspace(tmp_path_factory, inbox) -> Path:
-    from scorecard.demo_data import generate_demo, write_demo
-
-    root = tmp_path_factory.mktemp("backfill")
-    frames = generate_demo(end=Period.parse("2026-10", "Europe/Moscow"), months=3, seed=11,
-                           tickets_per_month=300, tz="Europe/Moscow")
-    write_demo(frames, root / "data", fmt="csv")
-    (root / "scorecard.toml").write_text(
-        f"""
-[reporting]
-timezone = "Europe/Moscow"
-language = "en"
-[sources]
-path = "data"
-[store]
-path = "var/scorecard.duckdb"
-[output]
-dir = "out"
-[email]
-enabled = true
-host = "127.0.0.1"
-port = {inbox[1]}
-security = "plain"
-sender = "scorecard@example.test"
-recipients = ["ceo@example.test"]
-retries = 0
-""",
-        encoding="utf-8",
-    )
-    return root
+def workspace(tmp_path_factory, module_smtp_server) -> Path:
+    return write_workspace(tmp_path_factory.mktemp("backfill"), end=Period.parse("2026-10", TIMEZONE), months=3,
+                           seed=11, tickets_per_month=300, smtp_port=module_smtp_server[1])
 
 
 def cli(capsys, *args: str) -> tuple[int, str, str]:
@@ -207,10 +162,11 @@ def cli(capsys, *args: str) -> tuple[int, str, str]:
 
 
 @pytest.mark.slow
-def test_backfill_isolates_failures_and_sends_nothing(prefect_harness, workspace, inbox, capsys):
+def test_backfill_isolates_failures_and_sends_nothing(prefect_test_server, workspace, module_smtp_server, capsys):
     from scorecard.config import load_settings
     from scorecard.store import open_store
 
+    inbox = module_smtp_server[0]
     config = str(workspace / "scorecard.toml")
     code, out, err = cli(capsys, "backfill", "--from", "2026-08", "--to", "2026-11", "--max-parallel", "2",
                          "--config", config)
@@ -231,7 +187,7 @@ def test_backfill_isolates_failures_and_sends_nothing(prefect_harness, workspace
     for period in ("2026-08", "2026-09", "2026-10"):
         assert Path(last[period].report_path).is_file()
         assert set(store.period_values(period)["run_id"]) == {last[period].run_id}  # the run's own rows
-    assert inbox[0].messages == [] and store.deliveries() == []  # a backfill never emails unless asked
+    assert inbox.messages == [] and store.deliveries() == []  # a backfill never emails unless asked
 
     # Nothing changed since: --only changed leaves the three good months alone.
     code, out, _ = cli(capsys, "backfill", "--from", "2026-08", "--to", "2026-11", "--only", "changed",
@@ -253,7 +209,7 @@ def test_backfill_isolates_failures_and_sends_nothing(prefect_harness, workspace
     # --send emails the period's report, once.
     code, out, err = cli(capsys, "backfill", "--from", "2026-10", "--to", "2026-10", "--send", "--config", config)
     assert code == 0, out + err
-    assert len(inbox[0].messages) == 1
-    recipients, raw = inbox[0].messages[0]
+    assert len(inbox.messages) == 1
+    recipients, raw = inbox.messages[0]
     message = email.message_from_bytes(raw, policy=email.policy.default)
     assert recipients == ["ceo@example.test"] and "2026-10" in message["Subject"]

@@ -22,16 +22,15 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from aiosmtpd.controller import Controller
-from test_delivery import Inbox, free_port
+from pg_cluster import free_port
 from test_locks import hold, wait_until_locked
+from workspace import TIMEZONE, write_workspace
 
 from scorecard.config import load_settings
-from scorecard.demo_data import generate_demo, write_demo
 from scorecard.store import open_store
 from transforms.periods import Period
 
-TZ = "Europe/Moscow"
+TZ = TIMEZONE
 # The schedule reports the last complete month, so the data ends there.
 LATEST = Period.last_complete(datetime.now(UTC), TZ)
 EARLIER = LATEST.shift(-1)
@@ -47,44 +46,10 @@ def scorecard(*args: str, cwd: Path, env: dict[str, str] | None = None, timeout:
 
 
 @pytest.fixture(scope="module")
-def inbox():
-    received = Inbox()
-    controller = Controller(received, hostname="127.0.0.1", port=free_port())
-    controller.start()
-    yield received, controller.port
-    controller.stop()
-
-
-@pytest.fixture(scope="module")
-def workspace(tmp_path_factory, inbox) -> Path:
+def workspace(tmp_path_factory, module_smtp_server) -> Path:
     """A config, three months of exports, the latest month run for real, two older runs recorded."""
-    root = tmp_path_factory.mktemp("ops")
-    frames = generate_demo(end=LATEST, months=3, seed=13, tickets_per_month=300, tz=TZ)
-    write_demo(frames, root / "data", fmt="csv")
-    (root / "scorecard.toml").write_text(
-        f"""
-[company]
-name = "Ops Test"
-[reporting]
-timezone = "{TZ}"
-language = "en"
-[sources]
-path = "data"
-[store]
-path = "var/scorecard.duckdb"
-[output]
-dir = "out"
-[email]
-enabled = true
-host = "127.0.0.1"
-port = {inbox[1]}
-security = "plain"
-sender = "scorecard@example.test"
-recipients = ["ceo@example.test"]
-retries = 0
-""",
-        encoding="utf-8",
-    )
+    root = write_workspace(tmp_path_factory.mktemp("ops"), end=LATEST, months=3, seed=13, tickets_per_month=300,
+                           company="Ops Test", smtp_port=module_smtp_server[1])
     result = scorecard("run", "--period", LATEST.label, "--no-send", cwd=root)
     assert result.returncode == 0, result.stderr
     store = open_store(load_settings(root / "scorecard.toml").store)
@@ -109,8 +74,8 @@ def test_status_prints_one_line_per_period(workspace):
     assert cells[OLDEST.label] == [OLDEST.label, "-", "interrupted", "0", "0"]
 
 
-def test_send_delivers_the_latest_report_once(workspace, inbox):
-    messages = inbox[0].messages
+def test_send_delivers_the_latest_report_once(workspace, module_smtp_server):
+    messages = module_smtp_server[0].messages
     store = open_store(load_settings(workspace / "scorecard.toml").store)
     pdf = Path(store.runs(LATEST.label)[-1].report_path)
 
@@ -200,9 +165,10 @@ def test_the_deployment_runs_monthly_in_the_reporting_zone(workspace):
 
 
 @pytest.mark.slow
-def test_serve_runs_the_schedule_on_a_real_prefect_server(workspace, inbox, tmp_path):
+def test_serve_runs_the_schedule_on_a_real_prefect_server(workspace, module_smtp_server, tmp_path):
     """`prefect server start`, then `scorecard serve` with a cron of every minute: within about
     a minute the last complete month is reported and emailed. Bounded: 4 minutes at most."""
+    inbox = module_smtp_server[0]
     port = free_port()
     env = {**os.environ, "PREFECT_HOME": str(tmp_path / "prefect"), "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
            "PREFECT_UI_ENABLED": "false", "PREFECT_SERVER_SERVICES_SCHEDULER_LOOP_SECONDS": "5"}
@@ -213,14 +179,14 @@ def test_serve_runs_the_schedule_on_a_real_prefect_server(workspace, inbox, tmp_
     try:
         api = f"http://127.0.0.1:{port}/api"
         wait_for(lambda: healthy(api), seconds=120)
-        before = len(inbox[0].messages)
+        before = len(inbox.messages)
         reports = set(workspace.glob(f"out/{LATEST.label}/*/report.pdf"))
         serve = subprocess.Popen([sys.executable, "-m", "scorecard.cli", "serve", "--cron", "* * * * *"],
                                  cwd=workspace, env={**env, "PREFECT_API_URL": api},
                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_for(lambda: len(inbox[0].messages) > before, seconds=150)
+        wait_for(lambda: len(inbox.messages) > before, seconds=150)
         assert set(workspace.glob(f"out/{LATEST.label}/*/report.pdf")) - reports  # a new report of the month
-        message = email.message_from_bytes(inbox[0].messages[-1][1], policy=email.policy.default)
+        message = email.message_from_bytes(inbox.messages[-1][1], policy=email.policy.default)
         assert LATEST.label in message["Subject"]
     finally:
         for process in (serve, server):

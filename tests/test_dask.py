@@ -5,21 +5,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from workspace import TIMEZONE, write_workspace
 
 from scorecard.config import load_settings
-from scorecard.demo_data import generate_demo, write_demo
 from scorecard.store import open_store
 from transforms.periods import Period
 
 pytestmark = pytest.mark.slow
-
-
-@pytest.fixture(scope="module")
-def prefect_harness():
-    from prefect.testing.utilities import prefect_test_harness
-
-    with prefect_test_harness(server_startup_timeout=180):
-        yield
 
 
 @pytest.fixture(scope="module")
@@ -33,31 +25,16 @@ def cluster():
         yield local, client
 
 
-def test_periods_run_on_both_dask_workers(prefect_harness, cluster, tmp_path, capsys):
+def test_periods_run_on_both_dask_workers(prefect_test_server, cluster, tmp_path, capsys):
     from scorecard.cli import main
 
     local, client = cluster
-    frames = generate_demo(end=Period.parse("2026-10", "Europe/Moscow"), months=2, seed=5,
-                           tickets_per_month=300, tz="Europe/Moscow")
-    write_demo(frames, tmp_path / "data", fmt="csv")
-    config = tmp_path / "scorecard.toml"
-    config.write_text(
-        f"""
-[reporting]
-timezone = "Europe/Moscow"
-language = "en"
-[sources]
-path = "data"
-[store]
-path = "var/scorecard.duckdb"
-[output]
-dir = "out"
-[orchestration]
+    orchestration = f"""[orchestration]
 task_runner = "dask"
 dask_address = "{local.scheduler_address}"
-""",
-        encoding="utf-8",
-    )
+"""
+    config = write_workspace(tmp_path, end=Period.parse("2026-10", TIMEZONE), months=2, seed=5, tickets_per_month=300,
+                             extra_config=orchestration) / "scorecard.toml"
 
     code = main(["backfill", "--from", "2026-09", "--to", "2026-10", "--config", str(config)])
     out = capsys.readouterr().out

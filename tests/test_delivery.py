@@ -12,10 +12,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 from pg_cluster import free_port
 from pypdf import PdfReader, PdfWriter
+from workspace import Inbox, running_smtp_server, start_smtp_server
 
 from scorecard.config import EmailSettings, load_settings
 from scorecard.delivery import DeliveryFailed, RecipientsRefused, deliver, report_checksum
@@ -23,29 +23,6 @@ from scorecard.errors import ConfigError
 from scorecard.store import MetricStore
 
 SMTP_PASSWORD = "hunter2-Smtp-secret"
-
-
-class Inbox:
-    """An aiosmtpd handler keeping every message it receives; it refuses addresses in ``refuse``."""
-
-    def __init__(self, refuse: tuple[str, ...] = ()) -> None:
-        self.refuse = refuse
-        self.messages: list[tuple[list[str], bytes]] = []
-        self.over_tls: list[bool] = []
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if address in self.refuse:
-            return "550 5.1.1 no such mailbox"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):  # aiosmtpd calls these by name
-        self.messages.append((list(envelope.rcpt_tos), envelope.original_content or envelope.content))
-        self.over_tls.append(session.ssl is not None)
-        return "250 OK"
-
-    def recipients(self) -> list[str]:
-        return [address for rcpt_tos, _ in self.messages for address in rcpt_tos]
 
 
 class Logins:
@@ -59,18 +36,11 @@ class Logins:
         return AuthResult(success=self.tries[-1] == ("robot", SMTP_PASSWORD))
 
 
-def start_server(handler, **options) -> Controller:
-    controller = Controller(handler, hostname="127.0.0.1", port=free_port(), **options)
-    controller.start()
-    return controller
-
-
 @pytest.fixture
 def smtp_server():
-    inbox = Inbox()
-    controller = start_server(inbox)
-    yield inbox, controller.port
-    controller.stop()
+    """A fresh SMTP server for one test: (its Inbox, its port). The module-wide one is conftest's."""
+    with running_smtp_server() as server:
+        yield server
 
 
 @pytest.fixture(scope="module")
@@ -172,7 +142,7 @@ def test_an_unconfirmed_send_is_not_repeated_unless_resent(smtp_server, pdf, sto
 
 def test_a_refused_recipient_is_named_and_the_others_served(pdf, tmp_path):
     inbox = Inbox(refuse=("coo@example.test",))
-    controller = start_server(inbox)
+    controller = start_smtp_server(inbox)
     store = MetricStore(tmp_path / "s.duckdb")
     try:
         settings = settings_for(controller.port, recipients=["ceo@example.test", "coo@example.test", "cfo@example.test"])
@@ -194,7 +164,7 @@ def test_a_refused_recipient_is_named_and_the_others_served(pdf, tmp_path):
 
 def test_starttls_with_a_self_signed_certificate_and_a_password(certificate, pdf, tmp_path, monkeypatch, caplog):
     inbox, logins = Inbox(), Logins()
-    controller = start_server(
+    controller = start_smtp_server(
         inbox, tls_context=server_tls(certificate), require_starttls=True, authenticator=logins, auth_require_tls=True
     )
     monkeypatch.setenv("SCORECARD_SMTP_PASSWORD", SMTP_PASSWORD)
@@ -225,7 +195,7 @@ def test_starttls_with_a_self_signed_certificate_and_a_password(certificate, pdf
 
 def test_ssl_from_the_first_byte(certificate, pdf, tmp_path, monkeypatch):
     inbox, logins = Inbox(), Logins()
-    controller = start_server(inbox, ssl_context=server_tls(certificate), authenticator=logins, auth_require_tls=False)
+    controller = start_smtp_server(inbox, ssl_context=server_tls(certificate), authenticator=logins, auth_require_tls=False)
     monkeypatch.setenv("SCORECARD_SMTP_PASSWORD", SMTP_PASSWORD)
     settings = settings_for(controller.port, security="ssl", username="robot", ca_file=certificate[0])
     try:

@@ -12,56 +12,28 @@ from pathlib import Path
 import polars as pl
 import pytest
 from pypdf import PdfReader
+from workspace import TIMEZONE, write_workspace
 
 from scorecard.config import load_settings
-from scorecard.demo_data import generate_demo, write_demo
 from scorecard.store import MetricStore
 from transforms.periods import Period
 
 pytestmark = pytest.mark.slow
 
-PERIOD = Period.parse("2026-10", "Europe/Moscow")
-
-
-@pytest.fixture(scope="module")
-def prefect_harness():
-    from prefect.testing.utilities import prefect_test_harness
-
-    with prefect_test_harness(server_startup_timeout=180):
-        yield
+PERIOD = Period.parse("2026-10", TIMEZONE)
 
 
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory) -> Path:
-    root = tmp_path_factory.mktemp("flow")
-    frames = generate_demo(end=PERIOD, months=3, seed=7, tickets_per_month=600, tz="Europe/Moscow")
-    write_demo(frames, root / "data", fmt="csv")
-    (root / "scorecard.toml").write_text(
-        """
-[company]
-name = "Flow Test"
-[reporting]
-timezone = "Europe/Moscow"
-language = "en"
-[sources]
-path = "data"
-[store]
-path = "var/scorecard.duckdb"
-[output]
-dir = "out"
-[targets."customer.csat_pct"]
-target = 80
-""",
-        encoding="utf-8",
-    )
-    return root
+    return write_workspace(tmp_path_factory.mktemp("flow"), end=PERIOD, months=3, seed=7, tickets_per_month=600,
+                           company="Flow Test", extra_config='[targets."customer.csat_pct"]\ntarget = 80\n')
 
 
 def pdf_text(path: Path) -> str:
     return "\n".join(page.extract_text() for page in PdfReader(path).pages)
 
 
-def test_monthly_flow_end_to_end(prefect_harness, workspace):
+def test_monthly_flow_end_to_end(prefect_test_server, workspace):
     from flows.monthly import monthly_scorecard
 
     pdf = Path(monthly_scorecard(period=PERIOD.label, config=str(workspace / "scorecard.toml"), send=False))

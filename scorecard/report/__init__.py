@@ -2,6 +2,7 @@
 
 Typical use::
 
+    start_renderer()   # early in the run: the renderer's ~1 s start-up overlaps the rest
     context = build_context(meta, metrics, quality, comments)
     render_pdf(context, out_dir / "scorecard-2026-10-ru.pdf")   # checked before it appears
     body = email_summary_html(context)
@@ -16,6 +17,7 @@ from scorecard.report.context import build_context, free_text
 from scorecard.report.errors import ReportCheckFailed, ReportRenderFailed
 from scorecard.report.model import DataQuality, InputFile, QuarantinedRows, ReportMeta
 from scorecard.report.pdf import render_data_problem_notice, render_pdf
+from scorecard.report.sandbox import start_renderer
 from scorecard.report.templates import email_summary_html, render_html
 
 __all__ = [
@@ -34,4 +36,5 @@ __all__ = [
     "render_data_problem_notice",
     "render_html",
     "render_pdf",
+    "start_renderer",
 ]

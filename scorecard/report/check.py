@@ -6,11 +6,15 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from scorecard.report.errors import ReportCheckFailed
 from scorecard.report.model import Language
 from scorecard.report.texts import LEVEL_TITLES
 from transforms.catalogue import LEVELS
+
+if TYPE_CHECKING:
+    from pypdf import PdfReader
 
 MAX_BYTES = 5 * 1024 * 1024
 MIN_REPORT_PAGES = 8  # cover, summary, four levels, data quality, glossary
@@ -66,7 +70,7 @@ def verify_pdf(
     try:
         reader = PdfReader(path)
         pages = len(reader.pages)
-        text = _normalise(" ".join(page.extract_text() or "" for page in reader.pages))
+        text = _normalise(" ".join(_page_texts(reader)))
         bookmarks = {_normalise(title) for title in _outline_titles(reader.outline)}
         attachments = list(reader.attachments)
     except Exception as exc:  # noqa: BLE001 — however a broken file breaks pypdf, it is not done
@@ -86,6 +90,16 @@ def verify_pdf(
     if attachments:
         raise ReportCheckFailed(f"{name}: the PDF embeds file(s) {', '.join(attachments)}")
     return PdfCheck(path=path, pages=pages, size_bytes=size, titles=tuple(titles))
+
+
+def _page_texts(reader: PdfReader) -> list[str]:
+    """Each page's text: read fast when WeasyPrint wrote it as usual, else by pypdf (slow)."""
+    from scorecard.report.pdf_text import UnreadableText, page_texts
+
+    try:
+        return page_texts(reader)
+    except UnreadableText:
+        return [page.extract_text() or "" for page in reader.pages]
 
 
 def _outline_titles(outline: list) -> list[str]:

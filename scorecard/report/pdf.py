@@ -10,12 +10,12 @@ from pathlib import Path
 from scorecard.report.check import PdfCheck, check_pdf, verify_pdf
 from scorecard.report.context import free_text, notice_context
 from scorecard.report.model import ReportMeta
-from scorecard.report.sandbox import html_to_pdf
+from scorecard.report.sandbox import DEFAULT_MEMORY_MB, html_to_pdf
 from scorecard.report.templates import notice_html, render_html
 
 
 def render_pdf(
-    context: dict, out_path: Path, *, timeout_s: float = 60, memory_mb: int = 2048
+    context: dict, out_path: Path, *, timeout_s: float = 60, memory_mb: int = DEFAULT_MEMORY_MB
 ) -> Path:
     """Render the executive report; ``out_path`` appears only once the PDF passed check_pdf."""
     return _write_checked(
@@ -26,7 +26,7 @@ def render_pdf(
 
 def render_data_problem_notice(
     meta: ReportMeta, findings_lines: list[str], out_path: Path, *,
-    timeout_s: float = 60, memory_mb: int = 2048,
+    timeout_s: float = 60, memory_mb: int = DEFAULT_MEMORY_MB,
 ) -> Path:
     """A one-page notice for a period whose validation failed critically: no KPIs, just why."""
     context = notice_context(meta, findings_lines)

@@ -69,17 +69,24 @@ class ReadResult:
     files: dict[str, str]  # entity → its file name(s), comma-separated
 
 
-# survey responses before tickets: the tickets their responses name are kept
+# survey responses before tickets (the tickets they name are kept); customers before orders
 READ_ORDER = sorted(ENTITIES, key=lambda entity: entity != "survey_responses")
+assert READ_ORDER.index("customers") < READ_ORDER.index("orders")
 
 
 def read_entities(
-    manifest: Manifest, settings: SourcesSettings, window: RowWindow | None = None
+    manifest: Manifest,
+    settings: SourcesSettings,
+    window: RowWindow | None = None,
+    *,
+    verify: bool = True,
 ) -> ReadResult:
     """Every pulled entity as a canonical frame, plus the values that could not be read.
 
     With a ``window``, only the rows a run of its periods can use are kept (see
     :mod:`period_rows`); row numbers in ``problems`` refer to the kept rows.
+    ``verify=False`` skips re-hashing the archived files: only for the caller that
+    has just pulled them (their checksums were computed while they were copied).
     """
     frames: dict[str, pl.DataFrame] = {}
     problems: list[pl.DataFrame] = []
@@ -96,13 +103,17 @@ def read_entities(
             continue
         keep = None
         if window is not None and not window.keeps_every_row(entity):
-            answered = window.answered_tickets(frames.get("survey_responses"))
-            keep = partial(window.rows, entity, answered)
+            keep = partial(window.rows, entity, window.related_ids(entity, frames))
         offset = 0
         parts: list[pl.DataFrame] = []
         for entry in entries:
             canonical, found = read_file(
-                manifest, entry, settings.source_for(entity), settings.timezone_of(entity), keep
+                manifest,
+                entry,
+                settings.source_for(entity),
+                settings.timezone_of(entity),
+                keep,
+                verify=verify,
             )
             problems.append(found.with_columns(pl.col("row_number") + offset))
             parts.append(canonical)
@@ -123,6 +134,8 @@ def read_file(
     source: EntitySource,
     source_timezone: str,
     keep: Callable[[Column], pl.Expr] | None = None,
+    *,
+    verify: bool = True,
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """One archived file as a canonical frame and its problems (row_number within this file).
 
@@ -131,14 +144,15 @@ def read_file(
     scanned; any other file is filtered once its values are canonical.
     """
     file = entry.name
-    path = verified_path(manifest, entry)
+    path = verified_path(manifest, entry) if verify else manifest.path_of(entry)
     raw = _read_raw(path, source, file, entry.entity)
     frame = raw.frame
     if source.format == "wide_survey":
         assert source.wide_survey is not None  # guaranteed by EntitySource validation
         frame = unpivot_survey(_collect(frame, file), source.wide_survey, entry.entity, file)
     mapped = apply_mapping(frame.lazy(), entry.entity, source.mapping, file)
-    if keep is not None and (early := _on_typed_source(keep, mapped, source_timezone)) is not None:
+    early = None if keep is None else _on_typed_source(keep, mapped, source_timezone)
+    if early is not None:
         mapped = mapped.filter(early)
     frame = _collect(mapped, file).with_row_index(POSITION)
     frame = frame.with_columns(pl.col(POSITION).cast(pl.Int64))
@@ -154,7 +168,7 @@ def read_file(
     problems = pl.concat(
         [read_problems.select(cast_problems.columns), cast_problems], how="vertical"
     ).sort(POSITION, maintain_order=True)
-    if keep is not None:
+    if keep is not None and early is None:  # text: filtered once its values are canonical
         canonical, problems = _kept_rows(canonical, problems, keep(pl.col))
     return canonical, problems.select(
         pl.lit(entry.entity).alias("entity"),

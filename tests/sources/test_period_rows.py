@@ -21,10 +21,9 @@ FRAMES = generate_demo(end=Period.parse("2026-10", TZ), months=15, seed=3, ticke
 
 def window_rows(frames: dict[str, pl.DataFrame], window: RowWindow) -> dict[str, pl.DataFrame]:
     """The window applied to whole frames (what the reader keeps)."""
-    answered = window.answered_tickets(frames["survey_responses"])
     kept = {}
     for entity, frame in frames.items():
-        keep = window.rows(entity, answered)
+        keep = window.rows(entity, window.related_ids(entity, frames))
         kept[entity] = frame if keep is None else frame.filter(keep)
     return kept
 
@@ -61,11 +60,37 @@ def test_the_window_keeps_old_open_tickets_and_answered_tickets():
             "resolved_at": [None, "2025-02-01", "2026-08-31", None, None],
         }
     ).with_columns(pl.col("created_at", "resolved_at").str.to_datetime(time_zone="UTC"))
-    answered = pl.Series("ticket_id", ["answered"])
+    responses = pl.DataFrame(
+        {"ticket_id": ["answered", None], "submitted_at": ["2026-10-02", "2026-10-03"]}
+    ).with_columns(pl.col("submitted_at").str.to_datetime(time_zone="UTC"))
+    answered = window.related_ids("tickets", {"survey_responses": responses})
     kept = tickets.filter(window.rows("tickets", answered))["ticket_id"].to_list()
     assert kept == ["old-open", "answered", "in-october", "no-date"]
     # orders: 12 months back from 2026-10-01 Moscow = 2025-09-30T21:00Z
     assert window.orders_since.isoformat() == "2025-09-30T21:00:00+00:00"
+
+
+def test_the_window_keeps_old_orders_only_of_customers_who_churned_in_it():
+    october = Period.parse("2026-10", TZ)
+    window = RowWindow.for_periods([october], 12)
+    customers = pl.DataFrame(
+        {"customer_id": ["stays", "churns"], "churned_at": [None, "2026-10-15"]}
+    ).with_columns(pl.col("churned_at").str.to_datetime(time_zone="UTC"))
+    orders = pl.DataFrame(
+        {
+            "order_id": ["stays-sep", "stays-old", "churns-old", "churns-too-old", "undated"],
+            "customer_id": ["stays", "stays", "churns", "churns", "stays"],
+            "ordered_at": ["2026-09-05", "2026-03-01", "2026-03-01", "2025-09-01", None],
+        }
+    ).with_columns(pl.col("ordered_at").str.to_datetime(time_zone="UTC"))
+    churned = window.related_ids("orders", {"customers": customers})
+    assert churned.to_list() == ["churns"]
+    kept = orders.filter(window.rows("orders", churned))["order_id"].to_list()
+    assert kept == ["stays-sep", "churns-old", "undated"]
+    # without the customers, every order of the look-back is kept
+    assert orders.filter(window.rows("orders"))["order_id"].to_list() == [
+        "stays-sep", "stays-old", "churns-old", "undated"
+    ]
 
 
 def _export(frames: dict[str, pl.DataFrame], folder, fmt: str) -> SourcesSettings:
