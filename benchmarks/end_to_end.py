@@ -7,15 +7,23 @@
   with ``--only missing,failed,changed`` (nothing changed, so nothing should be recomputed).
 
 Every command runs in ephemeral Prefect mode (no ``PREFECT_API_URL``) with one Prefect
-home shared by all runs of a benchmark; wall time is from spawn to exit and peak RSS is
-that of the largest process of the run (``wait4``).
+home shared by all runs of a benchmark, except the monthly runs ``against a server``:
+they report to a ``prefect server start`` that the benchmark starts beforehand (outside
+the timing), as a scheduled monthly run does (schedules need a server). Wall time is
+from spawn to exit and peak RSS is that of the largest process of the run (``wait4``).
 """
 
 from __future__ import annotations
 
 import os
+import signal
+import socket
+import subprocess
 import sys
+import time
+import urllib.request
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from benchmarks.processes import Timed, time_command
@@ -46,11 +54,55 @@ def _row(workload: Workload, what: str, timed: Timed, **facts) -> dict:
     }
 
 
+@contextmanager
+def prefect_server(prefect_home: Path, startup_seconds: float = 180) -> Iterator[str]:
+    """``prefect server start`` on a free local port, with its home in ``prefect_home``;
+    yields its API URL once it answers, and stops it afterwards."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**prefect_env(prefect_home), "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "PREFECT_UI_ENABLED": "false"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "prefect", "server", "start", "--port", str(port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    api = f"http://127.0.0.1:{port}/api"
+    try:
+        deadline = time.monotonic() + startup_seconds
+        while not _answers(api + "/health"):
+            if server.poll() is not None or time.monotonic() > deadline:
+                raise RuntimeError(f"prefect server start did not answer at {api}")
+            time.sleep(0.5)
+        yield api
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
 def monthly_runs(
-    workload: Workload, folder: Path, workdir: Path, prefect_home: Path, runs: int
+    workload: Workload,
+    folder: Path,
+    workdir: Path,
+    prefect_home: Path,
+    runs: int,
+    api_url: str | None = None,
 ) -> Iterator[dict]:
     """``runs`` monthly runs of the workload's period, one after the other, on one store;
-    each row as soon as it is measured."""
+    each row as soon as it is measured. With ``api_url`` they report to that Prefect server."""
     config = write_config(workload, folder, workdir)
     command = [
         SCORECARD,
@@ -62,12 +114,15 @@ def monthly_runs(
         "--no-send",
     ]
     first_ever = not prefect_home.exists()
+    env = prefect_env(prefect_home)
+    if api_url:
+        env["PREFECT_API_URL"] = api_url
     for number in range(1, runs + 1):
-        timed = time_command(command, env=prefect_env(prefect_home), cwd=workdir)
-        cold = first_ever and number == 1
-        yield _row(
-            workload, "monthly run" + (" (new Prefect home)" if cold else ""), timed, cold=cold
-        )
+        timed = time_command(command, env=env, cwd=workdir)
+        cold = first_ever and number == 1 and not api_url
+        what = "monthly run" + (" (new Prefect home)" if cold else "")
+        what += ", Prefect server" if api_url else ", ephemeral Prefect"
+        yield _row(workload, what, timed, cold=cold, server=bool(api_url))
 
 
 def backfill_available() -> bool:

@@ -217,6 +217,14 @@ def measure_end_to_end(
             workload, folder, scratch / f"monthly-{workload.name}", prefect_home, runs
         )
         _record(results, rows)
+    print(f"== end to end: scorecard run on {monthly.name} against `prefect server start`", flush=True)
+    folder, _ = ensure_workload(monthly, args.data_dir)
+    with end_to_end.prefect_server(scratch / "prefect-server") as api_url:
+        rows = end_to_end.monthly_runs(
+            monthly, folder, scratch / f"monthly-{monthly.name}-server", scratch / "prefect-server",
+            MONTHLY_RUNS, api_url=api_url,
+        )
+        _record(results, rows)
     if not backfill:
         results["notes"].append(
             "backfill not measured (--quick or --no-backfill; --backfill measures it)"
