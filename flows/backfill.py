@@ -6,9 +6,12 @@ is recorded in its outcome and the others go on. Periods are submitted oldest
 first, so with one at a time every report compares with final neighbours.
 
 With several periods at a time, a report could be rendered while the period
-before it is still being computed. So a first pass stores every period's
-values (pull, validate, compute, store: no report), and each report then
-compares with its neighbours' final numbers.
+before it is still being computed. On the thread task runner each period's
+run computes at once and then waits, before it compares and stores, for the
+period before it (scorecard.values_order): every report compares with its
+neighbours' final numbers, and every period is computed once. Dask workers
+are other processes, so there a first pass stores every period's values
+(pull, validate, compute, store: no report) before the monthly runs.
 
 Each finished period is logged on the ``scorecard.backfill`` logger (the
 command line draws its progress bar from it).
@@ -29,6 +32,7 @@ from scorecard import pipeline
 from scorecard.backfill import PeriodOutcome, outcome_of
 from scorecard.config import Settings, load_settings
 from scorecard.locks import lock_folder, period_lock
+from scorecard.values_order import values_order
 
 progress = logging.getLogger("scorecard.backfill")
 
@@ -46,11 +50,15 @@ def store_values(settings: Settings, label: str, wait_for_lock: bool) -> PeriodO
 
 
 @task(cache_policy=NO_CACHE, persist_result=False)
-def run_period(label: str, config: str | None, source: str | None, send: bool, wait_for_lock: bool) -> PeriodOutcome:
+def run_period(
+    label: str, config: str | None, source: str | None, send: bool, wait_for_lock: bool, order: str | None
+) -> PeriodOutcome:
     """One period's monthly flow, as a sub-run."""
     return outcome_of(
         label,
-        lambda: monthly_scorecard(period=label, config=config, source=source, send=send, wait=wait_for_lock),
+        lambda: monthly_scorecard(
+            period=label, config=config, source=source, send=send, wait=wait_for_lock, values_order=order
+        ),
     )
 
 
@@ -69,13 +77,16 @@ def backfill_scorecard(
         if source:
             settings = settings.with_source_folder(Path(source))
         wait_for_futures([store_values.submit(settings, label, wait) for label in periods])
-    futures = [
-        run_period.with_options(task_run_name=f"period-{label}").submit(label, config, source, send, wait)
-        for label in periods
-    ]
     outcomes = []
-    for future in as_completed(futures):
-        outcome = future.result()
-        progress.info("%s %s in %.1f s", outcome.period, outcome.status, outcome.seconds)
-        outcomes.append(outcome)
+    with values_order([] if values_first else periods) as order:
+        futures = [
+            run_period.with_options(task_run_name=f"period-{label}").submit(
+                label, config, source, send, wait, None if values_first else order
+            )
+            for label in periods
+        ]
+        for future in as_completed(futures):
+            outcome = future.result()
+            progress.info("%s %s in %.1f s", outcome.period, outcome.status, outcome.seconds)
+            outcomes.append(outcome)
     return sorted(outcomes, key=lambda outcome: outcome.period)

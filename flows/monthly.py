@@ -17,6 +17,7 @@ from scorecard import pipeline
 from scorecard.config import Settings, load_settings
 from scorecard.locks import lock_folder, period_lock
 from scorecard.store import MetricStore, open_store
+from scorecard.values_order import mark_stored, wait_for_previous
 from transforms.periods import Period
 
 # Frames are large: never hash them for caching, never persist them as results.
@@ -49,12 +50,26 @@ def monthly_scorecard(
     send: bool = True,
     resend: bool = False,
     wait: bool = False,
+    values_order: str | None = None,
 ) -> str:
-    """Pull → validate → compute → store → render (→ email) one period; returns the PDF path."""
-    settings = load_settings(config)
-    if source:
-        settings = settings.with_source_folder(Path(source))
-    target = pipeline.resolve_period(settings, period)
+    """Pull → validate → compute → store → render (→ email) one period; returns the PDF path.
+
+    In a backfill, ``values_order`` makes the run wait, before it compares and stores,
+    for the period before it (scorecard.values_order)."""
+    try:
+        settings = load_settings(config)
+        if source:
+            settings = settings.with_source_folder(Path(source))
+        target = pipeline.resolve_period(settings, period)
+        return _run_period(settings, target, send, resend, wait, values_order)
+    finally:
+        if period is not None:  # a backfill names its periods
+            mark_stored(values_order, period)  # whatever happened, the next period goes on
+
+
+def _run_period(
+    settings: Settings, target: Period, send: bool, resend: bool, wait: bool, values_order: str | None
+) -> str:
     with period_lock(lock_folder(settings), target.label, wait=wait):
         store = open_store(settings.store)
         run = pipeline.new_run(settings, target)
@@ -68,8 +83,10 @@ def monthly_scorecard(
                                  report_path=str(notice), error=pipeline.critical_line(outcome))
                 pipeline.raise_if_critical(outcome)
             rows = compute(settings, target, outcome.clean)
+            wait_for_previous(values_order, target.label)
             compared = compare(settings, target, rows, store)
             store_period(store, target, compared, run)
+            mark_stored(values_order, target.label)
             rendered = render(settings, target, run, compared, manifest, read, outcome)
         except pipeline.ValidationFailed:
             raise

@@ -98,7 +98,7 @@ def run_backfill(
             source=str(source.resolve()) if source else None,
             send=send,
             wait=wait,
-            values_first=len(periods) > 1 and (options.task_runner == "dask" or max_parallel > 1),
+            values_first=len(periods) > 1 and options.task_runner == "dask",
         )
 
 

@@ -188,6 +188,15 @@ def test_backfill_isolates_failures_and_sends_nothing(prefect_test_server, works
         assert Path(last[period].report_path).is_file()
         assert set(store.period_values(period)["run_id"]) == {last[period].run_id}  # the run's own rows
     assert inbox.messages == [] and store.deliveries() == []  # a backfill never emails unless asked
+    # Two at a time, yet each month compared and stored after the month before it had stored
+    # its own values (scorecard.values_order): the metric rows' stored_at rise with the period.
+    import duckdb
+
+    with duckdb.connect(str(load_settings(config).store.path), read_only=True) as db:
+        stored = db.sql("SELECT period, min(stored_at), max(stored_at) FROM metric_values "
+                        "GROUP BY period ORDER BY period").fetchall()
+    assert [row[0] for row in stored] == ["2026-08", "2026-09", "2026-10"]
+    assert all(earlier[2] < later[1] for earlier, later in zip(stored, stored[1:]))
 
     # Nothing changed since: --only changed leaves the three good months alone.
     code, out, _ = cli(capsys, "backfill", "--from", "2026-08", "--to", "2026-11", "--only", "changed",
