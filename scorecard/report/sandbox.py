@@ -26,8 +26,10 @@ from scorecard.report.errors import ReportRenderFailed
 EXIT_OUT_OF_MEMORY = 3  # the worker's exit status when it hit its memory limit
 DEFAULT_MEMORY_MB = 2048
 
-# The child sees only what it needs: no credentials from the parent's environment.
-_PASSED_ENV = ("PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "XDG_CACHE_HOME",
+# The child sees only what it needs: no credentials from the parent's environment, and
+# an empty PATH, since it runs no programs. (That also spares it ~0.2 s: WeasyPrint asks
+# for each library under names that miss, and ctypes then tries gcc and ld on the PATH.)
+_PASSED_ENV = ("HOME", "LANG", "LC_ALL", "TMPDIR", "XDG_CACHE_HOME",
                "FONTCONFIG_FILE", "FONTCONFIG_PATH")
 
 
@@ -142,5 +144,6 @@ def _discard_waiting() -> None:
 
 def _child_env() -> dict[str, str]:
     env = {name: os.environ[name] for name in _PASSED_ENV if name in os.environ}
+    env["PATH"] = ""
     env["PYTHONPATH"] = str(TEMPLATES_DIR.parent)
     return env
