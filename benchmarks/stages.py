@@ -6,7 +6,9 @@ The stages are the application's own functions, in the order of flows/monthly.py
     validate  scorecard.pipeline.validate_inputs   (Great Expectations suites + checks)
     compute   scorecard.pipeline.compute           (transforms.compute: every KPI)
     store     scorecard.pipeline.compare_with_history + MetricStore.replace_period (empty store)
-    render    scorecard.pipeline.render_report     (Jinja2 + WeasyPrint in its sandbox, read back)
+    render    scorecard.pipeline.render_report     (Jinja2 + WeasyPrint in its sandbox, read back;
+                                                    its worker started before the inputs load,
+                                                    as flows/monthly.py starts it before the pull)
 
 A stage's child process loads what the previous stage returned (pickled into the
 state folder; ``load_s``), measures its RSS (``rss_in_mb``), resets its peak RSS, runs
@@ -152,6 +154,10 @@ WARM_UPS: dict[str, Callable[..., None]] = {"validate": warm_up_validation}
 
 def measure_stage(stage: str, settings: Settings, period: Period, state: Path) -> dict:
     """Load the stage's inputs, run it once, and report what it cost; pickle its outputs."""
+    if stage == "render":  # as a run does: the renderer starts before the data work
+        from scorecard.report import start_renderer
+
+        start_renderer()
     started = time.perf_counter()
     inputs = [_load(state, name) for name in INPUTS[stage]]
     load_s = time.perf_counter() - started

@@ -16,6 +16,7 @@ from prefect.tasks import exponential_backoff
 from scorecard import pipeline
 from scorecard.config import Settings, load_settings
 from scorecard.locks import lock_folder, period_lock
+from scorecard.report import start_renderer
 from scorecard.store import MetricStore, open_store
 from scorecard.values_order import mark_stored, wait_for_previous
 from transforms.periods import Period
@@ -71,6 +72,7 @@ def _run_period(
     settings: Settings, target: Period, send: bool, resend: bool, wait: bool, values_order: str | None
 ) -> str:
     with period_lock(lock_folder(settings), target.label, wait=wait):
+        start_renderer()  # the PDF renderer's start-up (WeasyPrint's import) overlaps the data work
         store = open_store(settings.store)
         run = pipeline.new_run(settings, target)
         store.start_run(run.run_id, target.label, pipeline.code_version())

@@ -177,9 +177,11 @@ def _address(value: str) -> str:
 
 
 class OrchestrationSettings(Section):
-    task_runner: Literal["thread", "dask"] = "thread"  # how a backfill runs periods side by side
+    # how a backfill runs periods side by side: worker processes of this machine (the default),
+    # threads of the command's own process, or Dask workers
+    task_runner: Literal["process", "thread", "dask"] = "process"
     dask_address: str | None = None  # tcp://host:8786; with "dask" and no address, a local cluster
-    max_parallel: int = Field(1, ge=1)  # periods at a time (threads, or local Dask worker processes)
+    max_parallel: int = Field(1, ge=1)  # periods at a time (1: one after the other, in this process)
 
 
 class Settings(BaseSettings):

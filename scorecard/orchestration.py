@@ -91,7 +91,7 @@ def run_backfill(
 
     options = settings.orchestration
     runner = task_runner(options, max_parallel)
-    with api_for_workers(options):
+    with api_for_workers(runner):
         return backfill_scorecard.with_options(task_runner=runner)(
             periods=[period.label for period in periods],
             config=str(config.resolve()) if config else None,
@@ -103,12 +103,17 @@ def run_backfill(
 
 
 def task_runner(options: OrchestrationSettings, max_parallel: int) -> TaskRunner:
-    """Threads in this process, a Dask cluster at ``dask_address``, or a local Dask cluster
-    of ``max_parallel`` single-threaded worker processes."""
-    if options.task_runner == "thread":
+    """Threads in this process, ``max_parallel`` worker processes of this machine, a Dask
+    cluster at ``dask_address``, or a local Dask cluster of ``max_parallel`` single-threaded
+    worker processes."""
+    if options.task_runner == "thread" or (options.task_runner == "process" and max_parallel == 1):
         from prefect.task_runners import ThreadPoolTaskRunner
 
         return ThreadPoolTaskRunner(max_workers=max_parallel)
+    if options.task_runner == "process":
+        from prefect.task_runners import ProcessPoolTaskRunner
+
+        return ProcessPoolTaskRunner(max_workers=max_parallel)
     from prefect_dask import DaskTaskRunner
 
     if options.dask_address:
@@ -119,8 +124,8 @@ def task_runner(options: OrchestrationSettings, max_parallel: int) -> TaskRunner
 
 
 @contextmanager
-def api_for_workers(options: OrchestrationSettings) -> Iterator[None]:
-    """Dask workers are other processes: they report to this process's Prefect API.
+def api_for_workers(runner: TaskRunner) -> Iterator[None]:
+    """Worker processes (process pool, Dask) report to this process's Prefect API.
 
     With no PREFECT_API_URL, Prefect would start one ephemeral server per worker
     process; instead this starts one here and hands its address to the workers
@@ -128,8 +133,9 @@ def api_for_workers(options: OrchestrationSettings) -> Iterator[None]:
     real `prefect server start` that they can reach (PREFECT_API_URL).
     """
     from prefect.settings import PREFECT_API_URL, get_current_settings, temporary_settings
+    from prefect.task_runners import ThreadPoolTaskRunner
 
-    if options.task_runner != "dask" or get_current_settings().api.url:
+    if isinstance(runner, ThreadPoolTaskRunner) or get_current_settings().api.url:
         yield
         return
     from prefect.server.api.server import SubprocessASGIServer

@@ -8,60 +8,56 @@ values (or ended, whatever the outcome). By induction every earlier period of
 the backfill is then final, so each report compares with final neighbours, as
 if the periods had run one after the other, and no period is computed twice.
 
-The runs are threads of one process (Prefect's thread task runner): they find
-their backfill's order by its id, a plain string they get as a flow parameter.
+An order is a scratch folder on this machine: the list of periods, and one
+marker file per period that has stored (or ended). Runs in threads and in
+worker processes of this machine find it by its path, a plain string they get
+as a flow parameter.
 """
 
 from __future__ import annotations
 
-import threading
-import uuid
+import json
+import shutil
+import tempfile
+import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 
-_orders: dict[str, ValuesOrder] = {}
-_registry_lock = threading.Lock()
-
-
-class ValuesOrder:
-    """One event per period, set when its run has stored its values or ended."""
-
-    def __init__(self, labels: Sequence[str]) -> None:
-        self.id = uuid.uuid4().hex
-        self._ended = {label: threading.Event() for label in labels}
-        self._before = dict(zip(labels[1:], labels[:-1]))
-
-    def wait_for_previous(self, label: str) -> None:
-        earlier = self._before.get(label)
-        if earlier is not None:
-            self._ended[earlier].wait()
-
-    def stored(self, label: str) -> None:
-        if label in self._ended:
-            self._ended[label].set()
+_PERIODS = "periods.json"
+_POLL_SECONDS = 0.1
 
 
 @contextmanager
 def values_order(labels: Sequence[str]) -> Iterator[str]:
     """A new order over ``labels`` (oldest first) for the time of a backfill; yields its id."""
-    order = ValuesOrder(labels)
-    with _registry_lock:
-        _orders[order.id] = order
+    root = Path(tempfile.mkdtemp(prefix="scorecard-values-order-"))
+    (root / _PERIODS).write_text(json.dumps(list(labels)), encoding="utf-8")
     try:
-        yield order.id
+        yield str(root)
     finally:
-        with _registry_lock:
-            _orders.pop(order.id, None)
+        shutil.rmtree(root, ignore_errors=True)
 
 
 def wait_for_previous(order_id: str | None, label: str) -> None:
-    """Block until the period before ``label`` in the backfill ``order_id`` has stored its
-    values or ended; no-op outside a backfill (``None``)."""
-    if order_id is not None and (order := _orders.get(order_id)) is not None:
-        order.wait_for_previous(label)
+    """Block until the period before ``label`` in the order ``order_id`` has stored its values
+    or ended; no-op outside a backfill (``None``) or once the backfill is over."""
+    if order_id is None:
+        return
+    root = Path(order_id)
+    try:
+        labels = json.loads((root / _PERIODS).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return
+    position = labels.index(label) if label in labels else 0
+    if position == 0:
+        return
+    marker = root / f"{labels[position - 1]}.stored"
+    while not marker.exists() and root.exists():
+        time.sleep(_POLL_SECONDS)
 
 
 def mark_stored(order_id: str | None, label: str) -> None:
     """Say that ``label``'s run has stored its values (or ended); no-op outside a backfill."""
-    if order_id is not None and (order := _orders.get(order_id)) is not None:
-        order.stored(label)
+    if order_id is not None and Path(order_id).is_dir():
+        (Path(order_id) / f"{label}.stored").touch()
