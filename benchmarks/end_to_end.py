@@ -125,16 +125,15 @@ def monthly_runs(
         yield _row(workload, what, timed, cold=cold, server=bool(api_url))
 
 
-def backfill_available() -> bool:
-    """Whether this version of the command line has ``scorecard backfill``."""
-    return time_command([SCORECARD, "backfill", "--help"]).returncode == 0
-
-
 def backfill_runs(
-    workload: Workload, folder: Path, workdir: Path, prefect_home: Path
+    workload: Workload, folder: Path, workdir: Path, prefect_home: Path, api_url: str | None = None
 ) -> Iterator[dict]:
     """A 24-month backfill at parallelism 1 and 2 (each into an empty store), then an
-    unchanged re-run over the second store; each row as soon as it is measured."""
+    unchanged re-run over the second store; each row as soon as it is measured. With
+    ``api_url`` they report to that Prefect server."""
+    env = prefect_env(prefect_home)
+    if api_url:
+        env["PREFECT_API_URL"] = api_url
     last = workload.period
     span = ["--from", last.shift(1 - BACKFILL_MONTHS).label, "--to", last.label]
     for parallel in (1, 2):
@@ -148,11 +147,11 @@ def backfill_runs(
             "--config",
             str(config),
         ]
-        timed = time_command(command, env=prefect_env(prefect_home), cwd=config.parent)
+        timed = time_command(command, env=env, cwd=config.parent)
         what = f"backfill {BACKFILL_MONTHS} months, parallel {parallel}"
         yield _row(workload, what, timed, parallel=parallel, periods_skipped=_skipped(timed.stdout))
     rerun = [*command, "--only", "missing,failed,changed"]
-    timed = time_command(rerun, env=prefect_env(prefect_home), cwd=config.parent)
+    timed = time_command(rerun, env=env, cwd=config.parent)
     what = "backfill re-run, nothing changed"
     yield _row(
         workload, what, timed, parallel=2, rerun=True, periods_skipped=_skipped(timed.stdout)

@@ -219,25 +219,24 @@ def measure_end_to_end(
         _record(results, rows)
     print(f"== end to end: scorecard run on {monthly.name} against `prefect server start`", flush=True)
     folder, _ = ensure_workload(monthly, args.data_dir)
-    with end_to_end.prefect_server(scratch / "prefect-server") as api_url:
+    server_home = scratch / "prefect-server"
+    with end_to_end.prefect_server(server_home) as api_url:
         rows = end_to_end.monthly_runs(
-            monthly, folder, scratch / f"monthly-{monthly.name}-server", scratch / "prefect-server",
+            monthly, folder, scratch / f"monthly-{monthly.name}-server", server_home,
             MONTHLY_RUNS, api_url=api_url,
         )
         _record(results, rows)
-    if not backfill:
-        results["notes"].append(
-            "backfill not measured (--quick or --no-backfill; --backfill measures it)"
+        if not backfill:
+            results["notes"].append(
+                "backfill not measured (--quick or --no-backfill; --backfill measures it)"
+            )
+            return
+        print(f"== end to end: scorecard backfill on {BACKFILL.label}, Prefect server", flush=True)
+        folder, _ = ensure_workload(BACKFILL, args.data_dir)
+        rows = end_to_end.backfill_runs(
+            BACKFILL, folder, scratch / "backfill", server_home, api_url=api_url
         )
-        return
-    if not end_to_end.backfill_available():
-        results["notes"].append(
-            "backfill not measured: this command line has no `scorecard backfill` yet"
-        )
-        return
-    print(f"== end to end: scorecard backfill on {BACKFILL.label}", flush=True)
-    folder, _ = ensure_workload(BACKFILL, args.data_dir)
-    _record(results, end_to_end.backfill_runs(BACKFILL, folder, scratch / "backfill", prefect_home))
+        _record(results, rows)
 
 
 def _record(results: dict, rows: Iterable[dict]) -> None:
