@@ -28,7 +28,7 @@ def duplicates(checked: pl.DataFrame, rule: Rule, max_share: float) -> Failure |
     above it the file cannot be trusted: the rule becomes a critical file rule.
     """
     column = rule.column
-    repeats = checked.filter(pl.col(column).is_not_null() & ~pl.col(column).is_first_distinct())
+    repeats = repeated_rows(checked, column)
     if repeats.is_empty():
         return None
     share = repeats.height / checked.height
@@ -42,13 +42,33 @@ def duplicates(checked: pl.DataFrame, rule: Rule, max_share: float) -> Failure |
     return Failure(stopping, column, repeats.height, detail=detail)
 
 
+def repeated_rows(checked: pl.DataFrame, column: str) -> pl.DataFrame:
+    """The rows (``ROW`` and ``column``) whose set ``column`` repeats an earlier row's, in row order.
+
+    Equal values have equal hashes, so every repeated value is among the rows whose hash
+    is repeated: the exact comparison of the values runs on those few rows only, not on
+    every row (sorting 64-bit hashes costs a fraction of hashing every value into a table).
+    """
+    values = checked.get_column(column)
+    hashes = values.hash().filter(values.is_not_null()).sort()
+    repeated_hashes = hashes.filter(hashes == hashes.shift(1)).unique()
+    candidates = values.is_not_null() & values.hash().is_in(repeated_hashes.implode())
+    repeats = checked.select(ROW, column).filter(candidates)
+    return repeats.filter(~pl.col(column).is_first_distinct())
+
+
 def references(checked: pl.DataFrame, rule: Rule, frames: Mapping[str, pl.DataFrame]) -> Failure | None:
     """Rows whose ``column`` is set but names no row of ``entity`` (by its ``target`` column)."""
     column, target = rule.kwargs["column"], rule.kwargs["target"]
-    named = checked.get_column(column).drop_nulls().unique()
-    existing = frames[rule.kwargs["entity"]].filter(pl.col(target).is_in(named.implode())).get_column(target)
-    dangling = checked.filter(pl.col(column).is_not_null() & ~pl.col(column).is_in(existing.implode()))
+    existing = frames[rule.kwargs["entity"]].select(pl.col(target).alias(column))
+    named = checked.select(ROW, column).filter(pl.col(column).is_not_null())
+    dangling = named.join(existing, on=column, how="anti", build_side=_smaller(named, existing))
     return _row_failure(rule, dangling)
+
+
+def _smaller(left: pl.DataFrame, right: pl.DataFrame) -> str:
+    """The join side to build the hash table of: the one with fewer rows."""
+    return "force_left" if left.height <= right.height else "force_right"
 
 
 def not_before_reference(checked: pl.DataFrame, rule: Rule, frames: Mapping[str, pl.DataFrame]) -> Failure | None:
@@ -57,14 +77,22 @@ def not_before_reference(checked: pl.DataFrame, rule: Rule, frames: Mapping[str,
     The referenced entity is matched on its ``key`` column; its first row per key counts.
     """
     column, via, key, target = (rule.kwargs[name] for name in ("column", "via", "key", "target"))
-    named = checked.get_column(via).drop_nulls().unique()
+    named = checked.lazy().select(pl.col(via).alias(key)).drop_nulls().unique()
     referenced = (
         frames[rule.kwargs["entity"]]
-        .filter(pl.col(key).is_in(named.implode()))
+        .lazy()
+        .select(key, target)
+        .join(named, on=key, how="semi", maintain_order="left")
         .unique(subset=key, keep="first", maintain_order=True)
         .select(pl.col(key).alias(via), pl.col(target).alias("_referenced_at"))
     )
-    early = checked.join(referenced, on=via, how="inner").filter(pl.col(column) < pl.col("_referenced_at"))
+    early = (
+        checked.lazy()
+        .select(ROW, column, via)
+        .join(referenced, on=via, how="inner")
+        .filter(pl.col(column) < pl.col("_referenced_at"))
+        .collect()
+    )
     return _row_failure(rule, early)
 
 

@@ -57,8 +57,9 @@ def validate(
     for entity, frame in frames.items():
         started = time.perf_counter()
         suite = suites[entity]
-        checked = _rows_to_check(entity, frame, period, frames, settings)
         expectations = _runnable(suite.expectations, frame)
+        rows = window(entity, frame, period, frames.get("survey_responses"), settings.orders_lookback_months)
+        checked = _rows_to_check(frame, rows, _columns_read(expectations, suite.checks, frame))
         failures = _run_gx(entity, expectations, frame, checked, parameters)
         failures += _run_checks(suite, frame, checked, frames, period, settings)
         if problems is not None:
@@ -71,7 +72,8 @@ def validate(
             extra={"entity": entity, "checked": checked.height, "seconds": seconds},
         )
         if write_docs:
-            docs_batches.append((entity, expectations, _to_pandas(checked, frame.columns)))
+            docs_batches.append((entity, expectations, _to_pandas(_rows_to_check(frame, rows, frame.columns))))
+        del checked
 
     if write_docs:
         from scorecard.validation.gx_runner import write_data_docs
@@ -98,17 +100,25 @@ def _check_period_rules(suites: Mapping[str, Suite], settings: ValidationSetting
             )
 
 
-def _rows_to_check(
-    entity: str,
-    frame: pl.DataFrame,
-    period: Period,
-    frames: Mapping[str, pl.DataFrame],
-    settings: ValidationSettings,
-) -> pl.DataFrame:
-    """The rows of the period's window, each with its input row number in ``checks.ROW``."""
-    numbered = frame.with_row_index(checks.ROW)
-    rows = window(entity, frame, period, frames.get("survey_responses"), settings.orders_lookback_months)
-    return numbered if rows is None else numbered.filter(rows)
+def _rows_to_check(frame: pl.DataFrame, rows: pl.Expr | None, columns: list[str]) -> pl.DataFrame:
+    """``columns`` of the rows of the period's window (``rows``; None: every row), each with
+    its input row number in ``checks.ROW``.
+
+    Only the columns some rule reads are gathered, and only when the window leaves rows
+    out: otherwise the frame's own columns are used, not copied.
+    """
+    numbered = frame.select(columns).with_row_index(checks.ROW)
+    if rows is None:
+        return numbered
+    inside = frame.select(rows.alias("inside")).to_series()
+    return numbered if inside.all() else numbered.filter(inside)
+
+
+def _columns_read(expectations: list[Rule], suite_checks: tuple[Rule, ...], frame: pl.DataFrame) -> list[str]:
+    """The frame's columns that a row expectation or a check reads, in the frame's order."""
+    read = {column for rule in expectations if rule.type not in SCHEMA_TYPES for column in rule.columns}
+    read |= {column for rule in suite_checks for column in rule.columns}
+    return [column for column in frame.columns if column in read]
 
 
 def _runnable(rules: tuple[Rule, ...], frame: pl.DataFrame) -> list[Rule]:
@@ -117,9 +127,10 @@ def _runnable(rules: tuple[Rule, ...], frame: pl.DataFrame) -> list[Rule]:
     return [rule for rule in rules if set(rule.columns) <= present]
 
 
-def _to_pandas(checked: pl.DataFrame, columns: list[str]):
+def _to_pandas(checked: pl.DataFrame, columns: list[str] | None = None):
     """Some columns of the checked rows as pandas (GX has no Polars engine), indexed by input row number."""
-    table = checked.select(columns).to_pandas()
+    names = [name for name in checked.columns if name != checks.ROW] if columns is None else columns
+    table = pl.DataFrame([checked.get_column(name).rechunk() for name in names]).to_pandas()
     table.index = checked.get_column(checks.ROW).to_numpy()
     return table
 
@@ -127,20 +138,32 @@ def _to_pandas(checked: pl.DataFrame, columns: list[str]):
 def _run_gx(
     entity: str, rules: list[Rule], frame: pl.DataFrame, checked: pl.DataFrame, parameters: dict[str, Any]
 ) -> list[Failure]:
-    """The failed GX expectations of one entity.
+    """The failed GX expectations of one entity, in the order of one run of the whole suite.
 
-    Schema rules see the export's header (no rows); the other rules see the checked
-    rows, converted with only the columns they read (GX copies whole tables when it
-    filters rows, so unread columns would cost time and memory).
+    Schema rules see the export's header (no rows). The other rules see the checked rows,
+    one batch per set of columns that rules read, converted with those columns only: GX
+    copies the whole batch when it leaves rows out (nulls, ``ignore_row_if``,
+    ``row_condition``), so a column no rule of the batch reads would be copied for nothing.
     """
     from scorecard.validation.gx_runner import run_expectations
 
     schema_rules = [rule for rule in rules if rule.type in SCHEMA_TYPES]
     row_rules = [rule for rule in rules if rule.type not in SCHEMA_TYPES]
-    read = [column for column in frame.columns if any(column in rule.columns for rule in row_rules)]
-    return run_expectations(entity, schema_rules, frame.head(0).to_pandas(), parameters) + run_expectations(
-        entity, row_rules, _to_pandas(checked, read), parameters
-    )
+    failures = []
+    for columns, batch_rules in _batches(row_rules, checked.columns).items():
+        failures += run_expectations(entity, batch_rules, _to_pandas(checked, list(columns)), parameters)
+    position = {rule.description: index for index, rule in enumerate(row_rules)}
+    failures.sort(key=lambda failure: (failure.rule.scope != "row", position[failure.rule.description]))
+    return run_expectations(entity, schema_rules, frame.head(0).to_pandas(), parameters) + failures
+
+
+def _batches(rules: list[Rule], columns: list[str]) -> dict[tuple[str, ...], list[Rule]]:
+    """The rules grouped by the columns they read (in ``columns``' order)."""
+    batches: dict[tuple[str, ...], list[Rule]] = {}
+    for rule in rules:
+        read = tuple(column for column in columns if column in rule.columns)
+        batches.setdefault(read, []).append(rule)
+    return batches
 
 
 def _run_checks(
