@@ -18,6 +18,7 @@ from scorecard.config import Settings, load_settings
 from scorecard.locks import lock_folder, period_lock
 from scorecard.report import start_renderer
 from scorecard.store import MetricStore, open_store
+from scorecard.validation import start_loading
 from scorecard.values_order import mark_stored, wait_for_previous
 from transforms.periods import Period
 
@@ -72,7 +73,10 @@ def _run_period(
     settings: Settings, target: Period, send: bool, resend: bool, wait: bool, values_order: str | None
 ) -> str:
     with period_lock(lock_folder(settings), target.label, wait=wait):
-        start_renderer()  # the PDF renderer's start-up (WeasyPrint's import) overlaps the data work
+        # start-up costs that can overlap the pull and the read: Great Expectations' import
+        # (in a thread) and the PDF renderer's (a subprocess that imports WeasyPrint)
+        start_loading()
+        start_renderer()
         store = open_store(settings.store)
         run = pipeline.new_run(settings, target)
         store.start_run(run.run_id, target.label, pipeline.code_version())

@@ -14,6 +14,7 @@ import hashlib
 import json
 import os
 import re
+import shutil
 import stat
 import tempfile
 from datetime import UTC, datetime
@@ -26,7 +27,7 @@ from scorecard.errors import InputError
 
 ARCHIVE_FOLDER = "archive"
 MANIFEST_NAME = "manifest.json"
-_CHUNK = 1 << 20
+_CHUNK = 8 << 20  # 8 MiB: large files copy and hash at disk speed
 _UNSAFE_NAME_CHARS = re.compile(r"[^\w.\-]+")
 _CONTROL_CHARS = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -81,19 +82,46 @@ def archive_stream(
     run_dir: Path, entity: str, source_uri: str, name: str, stream: BinaryIO
 ) -> ArchivedFile:
     """Copy ``stream`` unchanged into the archive, hashing it on the way; return its entry."""
-    folder = run_dir / ARCHIVE_FOLDER / entity
-    folder.mkdir(parents=True, exist_ok=True)
     digest = hashlib.sha256()
     size = 0
-    with tempfile.NamedTemporaryFile("wb", dir=folder, delete=False, suffix=".part") as tmp:
+    with _part_file(run_dir, entity) as tmp:
         while chunk := stream.read(_CHUNK):
             tmp.write(chunk)
             digest.update(chunk)
             size += len(chunk)
-    sha256 = digest.hexdigest()
-    target = folder / f"{sha256[:16]}-{safe_name(name)}"
+    return _keep(run_dir, entity, source_uri, name, Path(tmp.name), digest.hexdigest(), size)
+
+
+def archive_file(run_dir: Path, entity: str, source: Path) -> ArchivedFile:
+    """Archive a local file (read-only; the source is never touched).
+
+    The copy is made by the kernel (``copy_file_range``/``sendfile``), then the copy is
+    hashed: for large exports that is about twice as fast as a copy loop in Python,
+    and the checksum is the one of the bytes kept.
+    """
+    with _part_file(run_dir, entity) as tmp:
+        pass
+    part = Path(tmp.name)
+    shutil.copyfile(source, part)
+    return _keep(
+        run_dir, entity, str(source.resolve()), source.name, part, file_sha256(part), part.stat().st_size
+    )
+
+
+def _part_file(run_dir: Path, entity: str):
+    """A new temporary file in the entity's archive folder (renamed into place by _keep)."""
+    folder = run_dir / ARCHIVE_FOLDER / entity
+    folder.mkdir(parents=True, exist_ok=True)
+    return tempfile.NamedTemporaryFile("wb", dir=folder, delete=False, suffix=".part")
+
+
+def _keep(
+    run_dir: Path, entity: str, source_uri: str, name: str, part: Path, sha256: str, size: int
+) -> ArchivedFile:
+    """Link ``part`` to its content-addressed name (never overwriting), make it read-only."""
+    target = part.parent / f"{sha256[:16]}-{safe_name(name)}"
     try:
-        os.link(tmp.name, target)  # fails if the target exists: never overwrite
+        os.link(part, target)  # fails if the target exists: never overwrite
     except FileExistsError:
         if file_sha256(target) != sha256:
             raise InputError(
@@ -102,7 +130,7 @@ def archive_stream(
                 "use a new run folder; the archive is never overwritten",
             ) from None
     finally:
-        os.unlink(tmp.name)
+        os.unlink(part)
     os.chmod(target, stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
     return ArchivedFile(
         entity=entity,
@@ -113,12 +141,6 @@ def archive_stream(
         sha256=sha256,
         pulled_at=datetime.now(UTC).isoformat(timespec="seconds"),
     )
-
-
-def archive_file(run_dir: Path, entity: str, source: Path) -> ArchivedFile:
-    """Archive a local file (opened read-only; the source is never touched)."""
-    with source.open("rb") as stream:
-        return archive_stream(run_dir, entity, str(source.resolve()), source.name, stream)
 
 
 def verified_path(manifest: Manifest, entry: ArchivedFile) -> Path:

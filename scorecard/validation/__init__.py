@@ -1,9 +1,10 @@
 """Validation of the canonical frames with Great Expectations (suites in expectations/).
 
 Importing this package is cheap: Great Expectations and pandas are imported
-only when ``validate`` runs.
+only when ``validate`` runs, or in the background after ``start_loading()``.
 """
 
+from scorecard.validation.gx_runner import start_loading
 from scorecard.validation.outcome import (
     Finding,
     SummaryRow,
@@ -19,5 +20,6 @@ __all__ = [
     "ValidationOutcome",
     "ValidationSettings",
     "format_summary_table",
+    "start_loading",
     "validate",
 ]

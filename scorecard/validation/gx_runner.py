@@ -30,8 +30,25 @@ EXAMPLES = 3
 _LOCK = threading.Lock()
 
 
-@functools.cache
+_CONTEXT_LOCK = threading.Lock()
+
+
+def start_loading() -> None:
+    """Import Great Expectations and build its context in a background thread.
+
+    The import costs seconds (scipy, pandas, altair, ...). Called at the start of a run,
+    it overlaps the pull and the read, which mostly wait on the disk or run in Polars
+    without the GIL; validation then finds the context ready (or waits for the rest)."""
+    threading.Thread(target=_context, name="gx-context", daemon=True).start()
+
+
 def _context():
+    with _CONTEXT_LOCK:  # one context, however many threads ask at once
+        return _new_context()
+
+
+@functools.cache
+def _new_context():
     import great_expectations as gx
     from great_expectations.data_context.types.base import (
         DataContextConfig,
