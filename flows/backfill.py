@@ -24,7 +24,6 @@ from pathlib import Path
 
 from prefect import flow, task
 from prefect.cache_policies import NO_CACHE
-from prefect.futures import as_completed
 from prefect.futures import wait as wait_for_futures
 
 from flows.monthly import monthly_scorecard
@@ -70,23 +69,38 @@ def backfill_scorecard(
     send: bool = False,
     wait: bool = False,
     values_first: bool = False,
+    max_parallel: int = 1,
 ) -> list[PeriodOutcome]:
-    """Run the monthly flow for every period in ``periods``; return their outcomes in period order."""
+    """Run the monthly flow for every period in ``periods``; return their outcomes in period order.
+
+    At most ``max_parallel`` periods are submitted and not yet collected, the oldest
+    collected first: a task runner need not start tasks in the order they were
+    submitted (Prefect's process pool does not), and a period waiting for one that
+    has not started would wait for ever. With as many periods in flight as workers,
+    each submitted period starts at once, and the oldest one waits for nobody.
+    """
     if values_first:
         settings = load_settings(config)
         if source:
             settings = settings.with_source_folder(Path(source))
         wait_for_futures([store_values.submit(settings, label, wait) for label in periods])
     outcomes = []
+    in_flight = len(periods) if values_first else max(1, max_parallel)
     with values_order([] if values_first else periods) as order:
-        futures = [
-            run_period.with_options(task_run_name=f"period-{label}").submit(
-                label, config, source, send, wait, None if values_first else order
+        pending = []  # submitted and not collected, oldest first
+        for label in periods:
+            if len(pending) >= in_flight:
+                outcomes.append(_collected(pending.pop(0)))
+            pending.append(
+                run_period.with_options(task_run_name=f"period-{label}").submit(
+                    label, config, source, send, wait, None if values_first else order
+                )
             )
-            for label in periods
-        ]
-        for future in as_completed(futures):
-            outcome = future.result()
-            progress.info("%s %s in %.1f s", outcome.period, outcome.status, outcome.seconds)
-            outcomes.append(outcome)
+        outcomes.extend(_collected(future) for future in pending)
     return sorted(outcomes, key=lambda outcome: outcome.period)
+
+
+def _collected(future) -> PeriodOutcome:
+    outcome = future.result()
+    progress.info("%s %s in %.1f s", outcome.period, outcome.status, outcome.seconds)
+    return outcome

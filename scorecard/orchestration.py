@@ -99,6 +99,7 @@ def run_backfill(
             send=send,
             wait=wait,
             values_first=len(periods) > 1 and options.task_runner == "dask",
+            max_parallel=max_parallel,
         )
 
 
