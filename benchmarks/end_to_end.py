@@ -119,8 +119,12 @@ def monthly_runs(
         env["PREFECT_API_URL"] = api_url
     for number in range(1, runs + 1):
         timed = time_command(command, env=env, cwd=workdir)
-        cold = first_ever and number == 1 and not api_url
-        what = "monthly run" + (" (new Prefect home)" if cold else "")
+        # The first run in a new Prefect home pays its database migrations; the first run
+        # against a server just started pays the server's own warm-up (its first queries).
+        # A user pays either once, not every month, so the budget leaves them out.
+        cold = number == 1 and (first_ever or bool(api_url))
+        what = "monthly run" + (" (new Prefect home)" if cold and not api_url else "")
+        what += (" (new server)" if cold and api_url else "")
         what += ", Prefect server" if api_url else ", ephemeral Prefect"
         yield _row(workload, what, timed, cold=cold, server=bool(api_url))
 
