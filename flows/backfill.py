@@ -86,14 +86,14 @@ def backfill_scorecard(
         wait_for_futures([store_values.submit(settings, label, wait) for label in periods])
     outcomes = []
     in_flight = len(periods) if values_first else max(1, max_parallel)
-    with values_order([] if values_first else periods) as order:
+    with values_order([] if values_first else periods) as order:  # empty: nobody waits
         pending = []  # submitted and not collected, oldest first
         for label in periods:
             if len(pending) >= in_flight:
                 outcomes.append(_collected(pending.pop(0)))
             pending.append(
                 run_period.with_options(task_run_name=f"period-{label}").submit(
-                    label, config, source, send, wait, None if values_first else order
+                    label, config, source, send, wait, order
                 )
             )
         outcomes.extend(_collected(future) for future in pending)

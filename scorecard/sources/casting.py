@@ -238,6 +238,12 @@ def _parse(
             return source
         word = source.str.to_lowercase()
         return pl.when(word.is_in(TRUE_WORDS)).then(True).when(word.is_in(FALSE_WORDS)).then(False)
+    return utc_timestamps(source, dtype, tz)
+
+
+def utc_timestamps(source: pl.Expr, dtype: pl.DataType, tz: str) -> pl.Expr:
+    """A typed time column (aware or naive datetime, or date) as UTC timestamps; naive
+    values are read in ``tz``."""
     if isinstance(dtype, pl.Datetime) and dtype.time_zone is not None:
         return source.dt.convert_time_zone("UTC").cast(TIMESTAMP)
     return local_to_utc(source.cast(pl.Datetime("us")), tz)  # naive datetime or date

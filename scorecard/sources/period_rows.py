@@ -18,7 +18,7 @@ proportional to the month, not to the years of history in the exports.
 - customers, agents, costs: every row (the customer base and headcount need all
   history; costs are a few rows).
 
-The same window is what validation checks (scorecard/validation/window.py).
+Validation checks the rows of the same window (scorecard/validation/window.py).
 """
 
 from __future__ import annotations

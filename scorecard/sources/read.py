@@ -24,12 +24,11 @@ import polars as pl
 
 from scorecard.archive import ArchivedFile, Manifest, verified_path
 from scorecard.errors import InputError
-from scorecard.sources.casting import POSITION, to_canonical
+from scorecard.sources.casting import POSITION, to_canonical, utc_timestamps
 from scorecard.sources.mapping import apply_mapping
 from scorecard.sources.period_rows import Column, RowWindow
 from scorecard.sources.settings import EntitySource, SourcesSettings
 from scorecard.sources.tables import SOURCE_ROW, RawTable, read_table
-from scorecard.sources.timestamps import local_to_utc
 from scorecard.sources.wide_survey import unpivot_survey
 from scorecard.sources.zendesk import read_zendesk
 from transforms.schema import ENTITIES, REQUIRED_ENTITIES
@@ -190,10 +189,8 @@ def _on_typed_source(
     typed: dict[str, pl.Expr] = {}
     for name in set(keep(pl.col).meta.root_names()):
         dtype = schema[name]
-        if isinstance(dtype, pl.Datetime) and dtype.time_zone is not None:
-            typed[name] = pl.col(name).dt.convert_time_zone("UTC")
-        elif isinstance(dtype, (pl.Datetime, pl.Date)):
-            typed[name] = local_to_utc(pl.col(name).cast(pl.Datetime("us")), source_timezone)
+        if isinstance(dtype, (pl.Datetime, pl.Date)):
+            typed[name] = utc_timestamps(pl.col(name), dtype, source_timezone)
         elif dtype == pl.String and name.endswith("_id"):
             typed[name] = pl.col(name).str.strip_chars()
         else:

@@ -21,10 +21,8 @@ from __future__ import annotations
 
 import polars as pl
 
-from transforms.base import in_period
+from scorecard.sources.period_rows import TIME_COLUMNS, RowWindow
 from transforms.periods import Period
-
-_SINGLE_TIME_COLUMN = {"survey_responses": "submitted_at", "trainings": "completed_at"}
 
 
 def window(
@@ -34,43 +32,17 @@ def window(
     responses: pl.DataFrame | None,
     orders_lookback_months: int,
 ) -> pl.Expr | None:
-    """A filter for the rows of ``entity`` to validate in ``period``; None means every row."""
-    start, end = period.start_utc, period.end_utc
-    if entity == "orders":
-        if "ordered_at" not in frame.columns:
-            return None
-        first_month = Period(period.first_month, "month", period.tz)
-        since = first_month.shift(-max(orders_lookback_months, period.months)).start_utc
-        return pl.col("ordered_at").is_null() | in_period("ordered_at", since, end)
-    if entity in _SINGLE_TIME_COLUMN:
-        column = _SINGLE_TIME_COLUMN[entity]
-        if column not in frame.columns:
-            return None
-        return pl.col(column).is_null() | in_period(column, start, end)
-    if entity == "tickets":
-        if not {"ticket_id", "created_at", "resolved_at"} <= set(frame.columns):
-            return None
-        created, resolved = pl.col("created_at"), pl.col("resolved_at")
-        open_at_end = (created < end) & (resolved.is_null() | (resolved >= end))
-        touches_period = (
-            created.is_null()
-            | in_period("created_at", start, end)
-            | in_period("resolved_at", start, end)
-            | open_at_end
-        )
-        return touches_period.fill_null(False) | pl.col("ticket_id").is_in(
-            _tickets_answered_in(responses, period).implode()
-        )
-    return None
+    """A filter for the rows of ``entity`` to validate in ``period``; None means every row.
 
-
-def _tickets_answered_in(responses: pl.DataFrame | None, period: Period) -> pl.Series:
-    """Ticket ids named by survey responses submitted in ``period``."""
-    if responses is None or not {"ticket_id", "submitted_at"} <= set(responses.columns):
-        return pl.Series("ticket_id", [], dtype=pl.String)
-    return (
-        responses.filter(in_period("submitted_at", period.start_utc, period.end_utc))
-        .get_column("ticket_id")
-        .drop_nulls()
-        .unique()
-    )
+    The rules are the reader's (scorecard/sources/period_rows.py), with every order of
+    the look-back checked (not only those of customers who churned). A frame without
+    the columns a rule reads gets None: its column-set rule reports them.
+    """
+    needed = {*TIME_COLUMNS.get(entity, ()), *(("ticket_id",) if entity == "tickets" else ())}
+    if not needed or not needed <= set(frame.columns):
+        return None
+    rows = RowWindow.for_periods([period], orders_lookback_months)
+    answered = None
+    if entity == "tickets" and responses is not None and {"ticket_id", "submitted_at"} <= set(responses.columns):
+        answered = rows.related_ids("tickets", {"survey_responses": responses})
+    return rows.rows(entity, answered)
